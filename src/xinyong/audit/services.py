@@ -1,0 +1,43 @@
+"""Writing to the audit log; every service that changes data or reads non-public data calls
+``record``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xinyong.audit.models import AuditEvent
+
+
+def record(
+    actor: Any,
+    action: str,
+    summary: str,
+    *,
+    obj: Any = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> AuditEvent:
+    if obj is not None:
+        object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
+        object_id = object_id or obj.pk
+    user = actor if getattr(actor, "pk", None) else None
+    if user is not None:
+        actor_name = user.get_username()
+    elif isinstance(actor, str):
+        actor_name = actor
+    else:
+        actor_name = "系统"
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_name=actor_name,
+        action=action,
+        summary=summary[:500],
+        object_type=object_type,
+        object_id=str(object_id),
+        reason=reason[:500],
+        detail=detail or {},
+        ip=ip,
+    )

@@ -1,0 +1,24 @@
+"""The ``xinyong`` command: every Django management command plus the platform's own.
+
+``xinyong check-code``, ``xinyong workdays add`` … are management commands; hyphens in the
+command name are accepted for the underscores Django uses in module names.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinyong.settings")
+    args = ["xinyong", *(sys.argv[1:] if argv is None else argv)]
+    if len(args) > 1 and not args[1].startswith("-"):
+        args[1] = args[1].replace("-", "_")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()

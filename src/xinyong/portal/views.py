@@ -1,0 +1,8 @@
+"""Public portal pages (信用门户)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
