@@ -26,7 +26,7 @@ xinyong.core.exceptions.InvalidChecksum: 第18位校验码应为“3”，实为
 >>> is_valid('91350100M000100Y43'), is_valid('B1350100M000100Y43')
 (True, False)
 >>> [e.message for e in explain('B135010OM000100Y43').errors]
-['第9位字符“O”不是统一社会信用代码允许的字符（只用数字和除I、O、S、V、Z以外的大写字母）', \
+['第8位字符“O”不是统一社会信用代码允许的字符（只用数字和除I、O、S、V、Z以外的大写字母）', \
 '第1位登记管理部门码“B”不在标准代码表中']
 """
 
@@ -92,7 +92,7 @@ def clean(text: str) -> str:
     """Convert full-width characters to half-width, drop separators, uppercase.
 
     >>> clean(' ９１３５－0100 m ')
-    '913501 00M'.replace(' ', '')
+    '91350100M'
     """
     chars: list[str] = []
     for char in text:
@@ -320,12 +320,17 @@ def explain(code: str) -> USCCResult:
     (True, {'code': '9', 'name': '工商'}, {'code': '1', 'name': '企业'})
     >>> result.parts['region'], result.parts['org_code'], result.parts['check']
     ('350100', 'M000100Y4', '3')
-    >>> for error in explain('94990100M000100Y50').errors:
-    ...     print(error.part, error.message)
-    category 第2位机构类别码“4”不是登记管理部门“9 工商”的有效类别（可用：1 企业、2 个体工商户、3 农民专业合作社）
-    region 第3-8位登记管理机关行政区划码“990100”的省级代码“99”无效
-    org_check 第9-17位组织机构代码校验位应为“4”，实为“5”
-    check 第18位校验码应为“U”，实为“0”
+    >>> result = explain('94990100M000100Y50')
+    >>> [error.part for error in result.errors]
+    ['category', 'region', 'org_check', 'check']
+    >>> result.messages[0].endswith('（可用：1 企业、2 个体工商户、3 农民专业合作社）')
+    True
+    >>> for message in result.messages:
+    ...     print(message.split('（可用')[0])
+    第2位机构类别码“4”不是登记管理部门“9 工商”的有效类别
+    第3-8位登记管理机关行政区划码“990100”的省级代码“99”无效
+    第9-17位组织机构代码校验位应为“4”，实为“5”
+    第18位校验码应为“M”，实为“0”
     >>> explain('9135').messages
     ['长度应为18位，实为4位']
     """
@@ -447,7 +452,7 @@ def is_valid(code: str) -> bool:
         return False
 
 
-def format(code: str) -> str:  # noqa: A001 - same API as python-stdnum
+def format(code: str) -> str:
     """Reformat the code to the standard presentation: 18 characters, no separators.
 
     >>> format(' 9135 0100 m000 100y43 ')
