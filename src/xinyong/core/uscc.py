@@ -222,6 +222,18 @@ def table() -> USCCTable:
     return load_table(TABLE_PATH)
 
 
+def build(prefix: str, org_body: str) -> str:
+    """A code from its first 8 characters (department, category, region) and the 8-character
+    organisation-code body, with both check characters computed (for demo data and tests).
+
+    >>> build("91350100", "M000100Y")
+    '91350100M000100Y43'
+    """
+    body = compact(prefix) + compact(org_body)
+    body += calc_org_check_digit(body[8:16])
+    return body + calc_check_digit(body)
+
+
 # ---------------------------------------------------------------------------
 # check characters
 # ---------------------------------------------------------------------------

@@ -34,6 +34,7 @@ class Batch(models.Model):
         "状态", max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING
     )
     error = models.TextField("拒绝原因", blank=True)
+    warnings = models.JSONField("提示", default=list, blank=True)
     submitted = models.PositiveIntegerField("提交行数", default=0)
     accepted = models.PositiveIntegerField("接收行数", default=0)
     rejected = models.PositiveIntegerField("拒绝行数", default=0)

@@ -1,0 +1,416 @@
+"""The ingestion template (R-ING-1…5): validate rows, resolve subjects, store records.
+
+Every submission path (file upload, API, form, command line) ends here. Rows are processed in
+chunks: each chunk is validated, its subjects and existing decisions are looked up in bulk,
+and its records, versions and rejected rows are written in bulk inside one transaction. The
+batch carries the counts, and ``accepted + rejected == submitted`` holds after every chunk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from xinyong.catalog.model import RecordType
+from xinyong.core import publicity, ric
+from xinyong.core.workdays import ScheduleMissing, WorkCalendar
+from xinyong.departments.models import Department
+from xinyong.ingest.models import Batch, RowError
+from xinyong.records.models import CreditRecord, RecordStatus, RecordVersion, VersionAction
+from xinyong.subjects.identity import SubjectRef, kind_for, pii_box, resolve
+from xinyong.subjects.models import SubjectKind
+
+CHUNK_ROWS = 2000
+#: 双公示 records are due within 7 working days of the decision (发改办财金〔2018〕424号).
+TIMELY_WORKDAYS = 7
+
+
+@dataclass
+class RowIssue:
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message}
+
+
+@dataclass
+class RowVerdict:
+    """The verdict on one row, as reported back to API callers."""
+
+    row: int
+    accepted: bool
+    action: str = ""  # create / update / unchanged
+    record_id: int | None = None
+    errors: list[RowIssue] = field(default_factory=list)
+    late: bool = False
+
+
+@dataclass
+class _Candidate:
+    row: int
+    raw: dict[str, Any]
+    clean: dict[str, Any]
+    roles: dict[str, Any]
+    ref: SubjectRef
+    decision_key: tuple[str, str]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "；".join(str(v) for v in value)
+    return str(value)
+
+
+class Ingestion:
+    """One batch's run. ``feed`` takes (row number, raw mapping) pairs and returns verdicts
+    only when ``keep_verdicts`` is set (API and form calls); file imports keep counts."""
+
+    def __init__(
+        self,
+        batch: Batch,
+        record_type: RecordType,
+        calendar: WorkCalendar,
+        *,
+        keep_verdicts: bool = False,
+        progress: Callable[[Batch], None] | None = None,
+        now: dt.datetime | None = None,
+    ) -> None:
+        self.batch = batch
+        self.rt = record_type
+        self.calendar = calendar
+        self.keep_verdicts = keep_verdicts
+        self.verdicts: list[RowVerdict] = []
+        self.progress = progress
+        self.now = now or timezone.now()
+        self.today = timezone.localdate(self.now)
+        self.box = pii_box()
+        self.mac_key = hashlib.sha256(("xinyong-content:" + settings.PII_KEY).encode()).digest()
+        self.department: Department = batch.department
+        self.pii_keys = [f.key for f in record_type.fields if f.pii]
+        self.publicity_rule = record_type.publicity
+        self.is_public = record_type.disclosure == "公开"
+        self.warnings: set[str] = set()
+        self._role_key = dict(record_type.roles)
+
+    # -- the template -------------------------------------------------------------------
+
+    def feed(self, rows: Iterable[tuple[int, dict[str, Any]]]) -> Batch:
+        chunk: list[tuple[int, dict[str, Any]]] = []
+        for item in rows:
+            chunk.append(item)
+            if len(chunk) >= CHUNK_ROWS:
+                self._process(chunk)
+                chunk = []
+        if chunk:
+            self._process(chunk)
+        return self.batch
+
+    def _process(self, chunk: list[tuple[int, dict[str, Any]]]) -> None:
+        candidates: list[_Candidate] = []
+        rejected: list[tuple[int, dict[str, Any], list[RowIssue]]] = []
+        for number, raw in chunk:
+            candidate, issues = self._validate(number, raw)
+            if candidate is None:
+                rejected.append((number, raw, issues))
+            else:
+                candidates.append(candidate)
+        with transaction.atomic():
+            stored = self._store(candidates, rejected) if candidates else []
+            if rejected:
+                RowError.objects.bulk_create(
+                    [
+                        RowError(
+                            batch=self.batch,
+                            row_number=number,
+                            errors=[i.as_dict() for i in issues],
+                            raw={k: _text(_json_value(v)) for k, v in raw.items()},
+                        )
+                        for number, raw, issues in rejected
+                    ],
+                    batch_size=1000,
+                )
+            b = self.batch
+            b.submitted += len(chunk)
+            b.accepted += len(stored)
+            b.rejected += len(rejected)
+            b.save(
+                update_fields=[
+                    "submitted",
+                    "accepted",
+                    "rejected",
+                    "created",
+                    "updated",
+                    "unchanged",
+                    "late",
+                ]
+            )
+        if self.keep_verdicts:
+            self.verdicts.extend(stored)
+            self.verdicts.extend(
+                RowVerdict(row=n, accepted=False, errors=issues) for n, _, issues in rejected
+            )
+        if self.progress:
+            self.progress(self.batch)
+
+    # -- one row ------------------------------------------------------------------------
+
+    def _validate(
+        self, number: int, raw: dict[str, Any]
+    ) -> tuple[_Candidate | None, list[RowIssue]]:
+        result = self.rt.validate_row(raw)
+        issues = [RowIssue(e.field_label, e.message) for e in result.errors]
+        if issues:
+            return None, issues
+        clean = result.clean
+        roles = self.rt.role_values(clean)
+        kind = kind_for(roles.get("subject_kind"), roles.get("subject_code"))
+        id_number = roles.get("subject_id_number")
+        code = roles.get("subject_code")
+        if kind == SubjectKind.NATURAL:
+            if not id_number:
+                label = self._label("subject_id_number")
+                return None, [RowIssue(label, "自然人须填写身份证件号码")]
+            ref = SubjectRef(kind, roles["subject_name"], id_number=str(id_number))
+        else:
+            if not code:
+                return None, [RowIssue(self._label("subject_code"), "须填写统一社会信用代码")]
+            ref = SubjectRef(kind, roles["subject_name"], uscc=str(code))
+        source_code = clean.get("source_dept_code")
+        if source_code and source_code != self.department.code:
+            return None, [
+                RowIssue(
+                    self.rt.field("source_dept_code").label,
+                    f"数据来源单位统一社会信用代码“{source_code}”与报送部门“{self.department.name}”"
+                    f"（{self.department.code}）不符",
+                )
+            ]
+        key = (str(roles.get("authority_code") or ""), str(roles.get("decision_number") or ""))
+        return _Candidate(number, raw, clean, roles, ref, key), []
+
+    def _label(self, role: str) -> str:
+        f = self.rt.role_field(role)
+        return f.label if f else role
+
+    # -- storing a chunk ----------------------------------------------------------------
+
+    def _protect(self, clean: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
+        """Public-safe data (ID numbers masked), the encrypted PII, and the content hash."""
+        data = {k: _json_value(v) for k, v in clean.items() if v not in (None, "", [])}
+        canonical = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        digest = hmac.new(self.mac_key, canonical.encode(), hashlib.sha256).hexdigest()
+        pii = {k: data[k] for k in self.pii_keys if k in data}
+        cipher = ""
+        if pii:
+            cipher = self.box.encrypt(json.dumps(pii, ensure_ascii=False))
+            for k, v in pii.items():
+                data[k] = ric.mask(str(v))
+        return data, cipher, digest
+
+    def _timeliness(self, decision_date: dt.date) -> tuple[int | None, bool]:
+        try:
+            taken = self.calendar.between(decision_date, self.today)
+        except ScheduleMissing as exc:
+            self.warnings.add(f"{exc}；这些记录的及时性暂未计算")
+            return None, False
+        return taken, taken > TIMELY_WORKDAYS
+
+    def _window(self, roles: dict[str, Any], decision_date: dt.date) -> publicity.Window | None:
+        if not self.publicity_rule:
+            return None
+        return publicity.publicity_window(self.publicity_rule, decision_date, None, roles)
+
+    def _existing(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], CreditRecord]:
+        found: dict[tuple[str, str], CreditRecord] = {}
+        numbers = sorted({k[1] for k in keys})
+        for start in range(0, len(numbers), 500):
+            qs = CreditRecord.objects.filter(
+                type_code=self.rt.code, doc_no__in=numbers[start : start + 500]
+            ).select_related("department")
+            for record in qs:
+                key = (record.authority_code, record.doc_no)
+                if key in keys:
+                    found[key] = record
+        return found
+
+    def _store(
+        self,
+        candidates: list[_Candidate],
+        rejected: list[tuple[int, dict[str, Any], list[RowIssue]]],
+    ) -> list[RowVerdict]:
+        subjects = resolve((c.ref for c in candidates), source=f"批次{self.batch.pk}")
+        existing = self._existing({c.decision_key for c in candidates})
+        b = self.batch
+        creates: dict[tuple[str, str], tuple[CreditRecord, _Candidate]] = {}
+        updates: dict[int, CreditRecord] = {}
+        versions: list[tuple[CreditRecord, RecordVersion]] = []
+        verdicts: list[RowVerdict] = []
+        for c in candidates:
+            record = existing.get(c.decision_key) or (
+                creates[c.decision_key][0] if c.decision_key in creates else None
+            )
+            data, cipher, digest = self._protect(c.clean)
+            if record is not None and record.department_id != self.department.pk:
+                rejected.append(
+                    (
+                        c.row,
+                        c.raw,
+                        [
+                            RowIssue(
+                                self._label("decision_number"),
+                                f"该决定已由“{record.department.name}”报送，本部门无权修改",
+                            )
+                        ],
+                    )
+                )
+                continue
+            if record is not None and record.status == RecordStatus.REVOKED:
+                rejected.append(
+                    (
+                        c.row,
+                        c.raw,
+                        [
+                            RowIssue(
+                                self._label("decision_number"),
+                                "该决定已撤销，不能重新报送；如需恢复请联系信用办",
+                            )
+                        ],
+                    )
+                )
+                continue
+            decision_date: dt.date = c.roles["decision_date"]
+            subject = subjects[c.ref.key(self.box)]
+            if record is not None and record.content_hash == digest:
+                action = VersionAction.UNCHANGED
+                b.unchanged += 1
+            else:
+                action = VersionAction.CREATE if record is None else VersionAction.UPDATE
+                if record is None:
+                    record = CreditRecord(type_code=self.rt.code, department=self.department)
+                    creates[c.decision_key] = (record, c)
+                    b.created += 1
+                else:
+                    record.version += 1
+                    if record.pk:
+                        updates[record.pk] = record
+                    b.updated += 1
+                self._fill(record, c, subject, data, cipher, digest, decision_date)
+            if record.late and action != VersionAction.UNCHANGED:
+                b.late += 1
+            version = RecordVersion(
+                version=record.version,
+                action=action,
+                data=data,
+                pii_cipher=cipher,
+                content_hash=digest,
+                batch=b,
+                row_number=c.row,
+                submitter=b.submitter,
+                source=b.source,
+                received_at=self.now,
+            )
+            versions.append((record, version))
+            verdicts.append(RowVerdict(row=c.row, accepted=True, action=action, late=record.late))
+        CreditRecord.objects.bulk_create([r for r, _ in creates.values()], batch_size=1000)
+        if updates:
+            CreditRecord.objects.bulk_update(list(updates.values()), _UPDATE_FIELDS, batch_size=500)
+        for record, version in versions:
+            version.record = record
+        RecordVersion.objects.bulk_create([v for _, v in versions], batch_size=1000)
+        for verdict, (record, _) in zip(verdicts, versions, strict=True):
+            verdict.record_id = record.pk
+        return verdicts
+
+    def _fill(
+        self,
+        record: CreditRecord,
+        c: _Candidate,
+        subject: Any,
+        data: dict[str, Any],
+        cipher: str,
+        digest: str,
+        decision_date: dt.date,
+    ) -> None:
+        roles = c.roles
+        b = self.batch
+        record.catalog_version = self.rt.version
+        record.subject = subject
+        record.authority_name = str(roles.get("authority_name") or self.department.name)
+        record.authority_code, record.doc_no = c.decision_key
+        record.decision_date = decision_date
+        record.data = data
+        record.pii_cipher = cipher
+        record.penalty_category = _text(roles.get("penalty_category"))[:200]
+        record.fine_amount = roles.get("fine_amount")
+        window = self._window(roles, decision_date)
+        if window is not None:
+            record.tier = window.tier or ""
+            record.published = self.is_public and window.published
+            record.publicity_start = window.start
+            record.publicity_end = window.longest_end
+            record.publicity_rule = window.rule_id
+        else:
+            record.published = self.is_public
+            record.publicity_start = decision_date
+            record.publicity_end = None
+        record.batch = b
+        record.row_number = c.row
+        record.submitter = b.submitter
+        record.source = b.source
+        record.received_at = self.now
+        record.received_date = self.today
+        record.workdays_taken, record.late = self._timeliness(decision_date)
+        record.content_hash = digest
+
+
+_UPDATE_FIELDS = [
+    "catalog_version",
+    "subject",
+    "authority_name",
+    "decision_date",
+    "data",
+    "pii_cipher",
+    "penalty_category",
+    "fine_amount",
+    "tier",
+    "published",
+    "publicity_start",
+    "publicity_end",
+    "publicity_rule",
+    "batch",
+    "row_number",
+    "submitter",
+    "source",
+    "received_at",
+    "received_date",
+    "workdays_taken",
+    "late",
+    "content_hash",
+    "version",
+]
+
+
+def numbered(rows: Iterable[dict[str, Any]], start: int = 1) -> Iterator[tuple[int, dict[str, Any]]]:
+    return enumerate(rows, start=start)

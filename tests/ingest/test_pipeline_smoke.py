@@ -1,0 +1,18 @@
+import io
+
+from tests.ingest.factories import penalty, to_csv
+from xinyong.ingest.services import submit_file
+from xinyong.records.models import CreditRecord
+
+
+def test_a_gbk_csv_is_collected(market_submitter, market_dept):
+    rows = [penalty(n, market_dept.code) for n in range(1, 6)]
+    rows.append(penalty(6, market_dept.code, **{"处罚决定日期": "2026-02-30"}))
+    batch = submit_file(
+        market_submitter, market_dept, "xzcf", io.BytesIO(to_csv(rows)), "处罚.csv"
+    )
+    assert (batch.submitted, batch.accepted, batch.rejected) == (6, 5, 1)
+    assert CreditRecord.objects.count() == 5
+    error = batch.row_errors.get()
+    assert error.row_number == 7
+    assert "2026-02-30" in error.errors[0]["message"]
