@@ -7,10 +7,8 @@ run from a unit file or a container without editing Python.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
-
-DEMO_SECRET = "xinyong-demo-secret-not-for-production"
-
 
 class ConfigError(RuntimeError):
     """A configuration value is missing or unsafe."""
@@ -41,15 +39,27 @@ def database_url() -> str:
     return f"sqlite:///{data_dir() / 'xinyong.sqlite3'}"
 
 
-def secret_key(debug: bool) -> str:
+def secret_key() -> str:
+    """XINYONG_SECRET_KEY, or a random key generated once and kept in the data directory.
+
+    A deployment that runs several processes on several machines must set the variable; a
+    county demo or a single server keeps working across restarts with the generated file.
+    """
     key = env("XINYONG_SECRET_KEY")
     if key:
+        if len(key) < 32:
+            raise ConfigError("XINYONG_SECRET_KEY 过短：至少需要32个字符")
         return key
-    if not debug:
-        raise ConfigError("生产环境必须设置 XINYONG_SECRET_KEY（XINYONG_DEBUG=0 时不允许使用演示密钥）")
-    return DEMO_SECRET
+    path = data_dir() / "secret.key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def pii_key(secret: str) -> str:
-    """Key protecting personal ID numbers; defaults to one derived from the secret key."""
+    """Key protecting personal ID numbers (XINYONG_PII_KEY), by default the secret key.
+
+    Losing it makes stored ID numbers unreadable: back it up apart from the database."""
     return env("XINYONG_PII_KEY") or secret

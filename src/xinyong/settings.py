@@ -9,8 +9,8 @@ import dj_database_url
 from xinyong import config
 
 BASE_DIR = Path(__file__).resolve().parent
-DEBUG = config.env_bool("XINYONG_DEBUG", default=True)
-SECRET_KEY = config.secret_key(DEBUG)
+DEBUG = config.env_bool("XINYONG_DEBUG", default=False)
+SECRET_KEY = config.secret_key()
 PII_KEY = config.pii_key(SECRET_KEY)
 DATA_DIR = config.data_dir()
 ALLOWED_HOSTS = (config.env("XINYONG_ALLOWED_HOSTS") or "127.0.0.1,localhost,testserver").split(

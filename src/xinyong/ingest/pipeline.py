@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from xinyong import dbbulk
 from xinyong.catalog.model import RecordType
 from xinyong.core import publicity, ric
 from xinyong.core.workdays import ScheduleMissing, WorkCalendar
@@ -244,10 +245,14 @@ class Ingestion:
 
     def _existing(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], CreditRecord]:
         found: dict[tuple[str, str], CreditRecord] = {}
+        authorities = sorted({k[0] for k in keys})
         numbers = sorted({k[1] for k in keys})
         for start in range(0, len(numbers), 500):
+            # All three columns of the unique index, so both databases look it up by index.
             qs = CreditRecord.objects.filter(
-                type_code=self.rt.code, doc_no__in=numbers[start : start + 500]
+                type_code=self.rt.code,
+                authority_code__in=authorities,
+                doc_no__in=numbers[start : start + 500],
             ).select_related("department")
             for record in qs:
                 key = (record.authority_code, record.doc_no)
@@ -333,12 +338,16 @@ class Ingestion:
             )
             versions.append((record, version))
             verdicts.append(RowVerdict(row=c.row, accepted=True, action=action, late=record.late))
-        CreditRecord.objects.bulk_create([r for r, _ in creates.values()], batch_size=1000)
+        dbbulk.save_new([r for r, _ in creates.values()])
         if updates:
             CreditRecord.objects.bulk_update(list(updates.values()), _UPDATE_FIELDS, batch_size=500)
         for record, version in versions:
             version.record = record
-        RecordVersion.objects.bulk_create([v for _, v in versions], batch_size=1000)
+        dbbulk.insert(
+            RecordVersion,
+            _VERSION_FIELDS,
+            [[getattr(v, a) for a in _VERSION_ATTNAMES] for _, v in versions],
+        )
         for verdict, (record, _) in zip(verdicts, versions, strict=True):
             verdict.record_id = record.pk
         return verdicts
@@ -412,5 +421,7 @@ _UPDATE_FIELDS = [
 ]
 
 
-def numbered(rows: Iterable[dict[str, Any]], start: int = 1) -> Iterator[tuple[int, dict[str, Any]]]:
-    return enumerate(rows, start=start)
+_VERSION_FIELDS = [
+    f.name for f in RecordVersion._meta.concrete_fields if not f.primary_key  # type: ignore[misc]
+]
+_VERSION_ATTNAMES = [RecordVersion._meta.get_field(n).attname for n in _VERSION_FIELDS]  # type: ignore[union-attr]

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from xinyong.core import ric
+from xinyong import dbbulk
+from xinyong.core import pinyin, ric
 from xinyong.core.pii import PiiBox
 from xinyong.subjects.models import Subject, SubjectKind, SubjectName
 
@@ -52,9 +53,7 @@ class SubjectRef:
 
 
 def _pinyin(name: str) -> str:
-    from xinyong.subjects.services import pinyin_key
-
-    return pinyin_key(name)
+    return pinyin.key(name)
 
 
 def resolve(refs: Iterable[SubjectRef], source: str = "") -> dict[tuple[str, str], Subject]:
@@ -90,10 +89,9 @@ def resolve(refs: Iterable[SubjectRef], source: str = "") -> dict[tuple[str, str
         elif subject.name != ref.name:
             rename(subject, ref.name, source=source, when=now)
     if new:
-        Subject.objects.bulk_create([s for _, s in new], batch_size=500)
-        SubjectName.objects.bulk_create(
-            [SubjectName(subject=s, name=s.name, valid_from=now, source=source) for _, s in new],
-            batch_size=500,
+        dbbulk.save_new([s for _, s in new])
+        dbbulk.save_new(
+            [SubjectName(subject=s, name=s.name, valid_from=now, source=source) for _, s in new]
         )
         found.update(new)
     return found

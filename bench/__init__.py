@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figures as a ratio to a limit measured in the same run."""

@@ -1,0 +1,1 @@
+"""Example holiday schedule files (fictional data, for tests and demonstrations)."""
