@@ -32,7 +32,7 @@ class RecordQuerySet(models.QuerySet["CreditRecord"]):
             status=RecordStatus.ACTIVE,
             published=True,
             publicity_start__lte=day,
-        ).filter(Q(publicity_end__isnull=True) | Q(publicity_end__gte=day))
+        ).filter(Q(publicity_end__isnull=True) | Q(publicity_end__gt=day))
 
     def visible_to(self, user: User) -> RecordQuerySet:
         if user.is_operator:
