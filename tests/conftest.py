@@ -1,4 +1,7 @@
-"""Shared fixtures: personas for permissions (an operator, two departments' submitters)."""
+"""Shared fixtures: personas for permissions (an operator, two departments' submitters).
+
+The departments carry valid 统一社会信用代码 (机关, 浙江杭州 330100), so that code checks pass.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +9,33 @@ import pytest
 
 from xinyong.departments.models import Department, Role, User
 
+#: valid 统一社会信用代码 of the two demo departments (category 11 = 机构编制/机关)
+MARKET_CODE = "11330100MB0000019K"
+TAX_CODE = "11330100MB0000027E"
+#: a third valid code, free for tests that add a department
+SPARE_CODE = "11330100MB00000359"
+
 
 @pytest.fixture
 def market_dept(db) -> Department:  # type: ignore[no-untyped-def]
-    return Department.objects.create(name="示范县市场监督管理局", code="11330100MB0000000X")
+    return Department.objects.create(
+        name="示范县市场监督管理局", short_name="市场监管局", code=MARKET_CODE
+    )
 
 
 @pytest.fixture
 def tax_dept(db) -> Department:  # type: ignore[no-untyped-def]
-    return Department.objects.create(name="国家税务总局示范县税务局", code="11330100MB0000001Y")
+    return Department.objects.create(
+        name="国家税务总局示范县税务局", short_name="税务局", code=TAX_CODE
+    )
 
 
 @pytest.fixture
 def operator(db) -> User:  # type: ignore[no-untyped-def]
-    return User.objects.create_user("xyb", password="pw-operator-1", role=Role.OPERATOR)
+    """An operator of the credit office (信用办): sees everything, works in the admin."""
+    return User.objects.create_user(
+        "xyb", password="pw-operator-1", role=Role.OPERATOR, is_staff=True
+    )
 
 
 @pytest.fixture
@@ -34,3 +50,8 @@ def tax_submitter(tax_dept: Department) -> User:
     return User.objects.create_user(
         "sw", password="pw-tax-1", role=Role.SUBMITTER, department=tax_dept
     )
+
+
+@pytest.fixture
+def superuser(db) -> User:  # type: ignore[no-untyped-def]
+    return User.objects.create_superuser("root", password="pw-root-1")

@@ -28,6 +28,8 @@ def record(
         actor_name = user.get_username()
     elif isinstance(actor, str):
         actor_name = actor
+    elif getattr(actor, "is_anonymous", False):
+        actor_name = "匿名访问者"
     else:
         actor_name = "系统"
     return AuditEvent.objects.create(
@@ -41,3 +43,16 @@ def record(
         detail=detail or {},
         ip=ip,
     )
+
+
+def client_ip(request: Any) -> str | None:
+    """The client address of a request, for the audit log (the direct peer, never a header the
+    client could forge)."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_request(request: Any, action: str, summary: str, **kwargs: Any) -> AuditEvent:
+    """``record`` with the actor and address taken from a request."""
+    return record(getattr(request, "user", None), action, summary, ip=client_ip(request), **kwargs)

@@ -8,15 +8,28 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+from xinyong.core import uscc
+from xinyong.departments.validators import validate_uscc
 
 
 class Department(models.Model):
     name = models.CharField("部门名称", max_length=100, unique=True)
-    code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    code = models.CharField(
+        "统一社会信用代码",
+        max_length=18,
+        unique=True,
+        validators=[validate_uscc],
+        help_text="部门（机关）的18位统一社会信用代码，按 GB 32100-2015 校验",
+    )
     short_name = models.CharField("简称", max_length=30, blank=True)
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -29,10 +42,30 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean_fields(self, exclude: Any = None) -> None:
+        # Accept codes typed with spaces, hyphens or full-width characters; store them compact.
+        if self.code:
+            self.code = uscc.compact(self.code)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        super().clean()
+        self.name = (self.name or "").strip()
+        self.short_name = (self.short_name or "").strip()
+
 
 class Role(models.TextChoices):
     OPERATOR = "operator", "信用办管理员"
     SUBMITTER = "submitter", "部门报送员"
+
+
+class UserManager(DjangoUserManager):  # type: ignore[type-arg]
+    def create_superuser(  # type: ignore[override]
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        # A superuser runs the platform: it is an operator, not a department's submitter.
+        extra.setdefault("role", Role.OPERATOR)
+        return super().create_superuser(username, email, password, **extra)  # type: ignore[return-value]
 
 
 class User(AbstractUser):
@@ -46,13 +79,43 @@ class User(AbstractUser):
         related_name="users",
     )
 
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role=Role.OPERATOR) | Q(department__isnull=False),
+                name="submitter_needs_department",
+                violation_error_message="部门报送员必须指定所属部门",
+            )
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.SUBMITTER and self.department_id is None:
+            raise ValidationError({"department": "部门报送员必须指定所属部门"})
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        # clean() already reports a submitter without a department, on the field itself.
+        super().validate_constraints(exclude={*(exclude or ()), "department"})
 
     @property
     def is_operator(self) -> bool:
         return self.is_superuser or self.role == Role.OPERATOR
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        # Operators of the credit office run the platform: in the admin they hold every model
+        # permission (admins that must stay read-only, like the audit log, refuse by themselves).
+        if self.is_active and self.role == Role.OPERATOR:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_active and self.role == Role.OPERATOR:
+            return True
+        return super().has_module_perms(app_label)
 
     def can_act_for(self, department: Department | None) -> bool:
         """Operators act for every department; a submitter only for its own."""
@@ -70,7 +133,9 @@ class ApiToken(models.Model):
 
     PREFIX = "xy_"
 
-    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="tokens")
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="tokens"
+    )
     name = models.CharField("用途", max_length=100)
     prefix = models.CharField("前缀", max_length=12, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -97,13 +162,30 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         return self.revoked_at is None
 
+    def set_new_key(self) -> str:
+        """Give this (unsaved) token a fresh random key; return the raw key, which is not kept."""
+        raw = self.PREFIX + secrets.token_urlsafe(32)
+        self.prefix = raw[:10]
+        self.key_hash = hash_token(raw)
+        return raw
+
     @classmethod
     def issue(cls, user: User, name: str, created_by: User | None = None) -> tuple[ApiToken, str]:
-        raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw), created_by=created_by
-        )
+        token = cls(user=user, name=name, created_by=created_by)
+        raw = token.set_new_key()
+        token.save()
         return token, raw
+
+    @classmethod
+    def lookup(cls, raw: str) -> ApiToken | None:
+        """The active token with this raw key, if its user is active; None otherwise."""
+        if not raw or not raw.startswith(cls.PREFIX):
+            return None
+        return (
+            cls.objects.select_related("user", "user__department")
+            .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
 
     def revoke(self) -> None:
         if self.revoked_at is None:
