@@ -270,7 +270,7 @@ class Ingestion:
         b = self.batch
         creates: dict[tuple[str, str], tuple[CreditRecord, _Candidate]] = {}
         updates: dict[int, CreditRecord] = {}
-        versions: list[tuple[CreditRecord, RecordVersion]] = []
+        versions: list[tuple[CreditRecord, list[Any]]] = []
         verdicts: list[RowVerdict] = []
         for c in candidates:
             record = existing.get(c.decision_key) or (
@@ -324,29 +324,18 @@ class Ingestion:
                 self._fill(record, c, subject, data, cipher, digest, decision_date)
             if record.late and action != VersionAction.UNCHANGED:
                 b.late += 1
-            version = RecordVersion(
-                version=record.version,
-                action=action,
-                data=data,
-                pii_cipher=cipher,
-                content_hash=digest,
-                batch=b,
-                row_number=c.row,
-                submitter=b.submitter,
-                source=b.source,
-                received_at=self.now,
+            versions.append(
+                (record, [record.version, action, data, cipher, digest, c.row])
             )
-            versions.append((record, version))
             verdicts.append(RowVerdict(row=c.row, accepted=True, action=action, late=record.late))
         dbbulk.save_new([r for r, _ in creates.values()])
         if updates:
             CreditRecord.objects.bulk_update(list(updates.values()), _UPDATE_FIELDS, batch_size=500)
-        for record, version in versions:
-            version.record = record
+        provenance = [b.pk, b.submitter_id, b.source, self.now, ""]
         dbbulk.insert(
             RecordVersion,
             _VERSION_FIELDS,
-            [[getattr(v, a) for a in _VERSION_ATTNAMES] for _, v in versions],
+            [[record.pk, *values, *provenance] for record, values in versions],
         )
         for verdict, (record, _) in zip(verdicts, versions, strict=True):
             verdict.record_id = record.pk
@@ -422,6 +411,16 @@ _UPDATE_FIELDS = [
 
 
 _VERSION_FIELDS = [
-    f.name for f in RecordVersion._meta.concrete_fields if not f.primary_key  # type: ignore[misc]
+    "record",
+    "version",
+    "action",
+    "data",
+    "pii_cipher",
+    "content_hash",
+    "row_number",
+    "batch",
+    "submitter",
+    "source",
+    "received_at",
+    "reason",
 ]
-_VERSION_ATTNAMES = [RecordVersion._meta.get_field(n).attname for n in _VERSION_FIELDS]  # type: ignore[union-attr]
