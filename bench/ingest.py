@@ -101,7 +101,7 @@ def child_raw(path: Path) -> None:
                         copy.write_row([count, *row])
         else:
             marks = ", ".join(["%s"] * (cols + 1))
-            sql = f"INSERT INTO bench_raw VALUES ({marks})"
+            sql = f"INSERT INTO bench_raw VALUES ({marks})"  # noqa: S608
             chunk: list[list[object]] = []
             for row in reader:
                 count += 1

@@ -55,7 +55,9 @@ def save_new(objs: Sequence[models.Model], names: Sequence[str] | None = None) -
     model = type(objs[0])
     if names is None:
         names = [
-            f.name for f in model._meta.concrete_fields if not f.primary_key  # type: ignore[misc]
+            f.name
+            for f in model._meta.concrete_fields
+            if not f.primary_key  # type: ignore[misc]
         ]
     attnames = [model._meta.get_field(n).attname for n in names]  # type: ignore[union-attr]
     for obj in objs:
@@ -96,8 +98,11 @@ def insert(
             part = rows[start : start + per_statement]
             params: list[Any] = []
             for row in part:
-                params.extend(c(v) if v is not None else None for c, v in zip(convert, row, strict=True))
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(part))}"
+                params.extend(
+                    c(v) if v is not None else None for c, v in zip(convert, row, strict=True)
+                )
+            # Table and column names come from the model, values are parameters.
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(part))}"  # noqa: S608
             if returning:
                 sql += f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}"  # type: ignore[union-attr]
                 cursor.execute(sql, params)

@@ -1,6 +1,7 @@
 import io
 
 from tests.ingest.factories import penalty, to_csv
+
 from xinyong.ingest.services import submit_file
 from xinyong.records.models import CreditRecord
 
@@ -8,11 +9,32 @@ from xinyong.records.models import CreditRecord
 def test_a_gbk_csv_is_collected(market_submitter, market_dept):
     rows = [penalty(n, market_dept.code) for n in range(1, 6)]
     rows.append(penalty(6, market_dept.code, **{"处罚决定日期": "2026-02-30"}))
-    batch = submit_file(
-        market_submitter, market_dept, "xzcf", io.BytesIO(to_csv(rows)), "处罚.csv"
-    )
+    batch = submit_file(market_submitter, market_dept, "xzcf", io.BytesIO(to_csv(rows)), "处罚.csv")
     assert (batch.submitted, batch.accepted, batch.rejected) == (6, 5, 1)
     assert CreditRecord.objects.count() == 5
     error = batch.row_errors.get()
     assert error.row_number == 7
     assert "2026-02-30" in error.errors[0]["message"]
+
+
+def test_a_rejected_row_keeps_the_id_number_only_masked(market_submitter, market_dept):
+    from tests.ingest.factories import person_id
+
+    number = person_id(3)
+    row = penalty(
+        1,
+        market_dept.code,
+        **{
+            "行政相对人类别": "自然人",
+            "行政相对人代码": "",
+            "法定代表人": "",
+            "证件类型": "身份证",
+            "证件号码": number,
+            "处罚决定日期": "2026-02-30",
+        },
+    )
+    batch = submit_file(market_submitter, market_dept, "xzcf", io.BytesIO(to_csv([row])), "a.csv")
+    assert batch.rejected == 1
+    stored = batch.row_errors.get().raw
+    assert number not in str(stored)
+    assert stored["id_number"] == number[:4] + "*" * 10 + number[-4:]

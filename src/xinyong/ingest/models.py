@@ -68,3 +68,6 @@ class RowError(models.Model):
         verbose_name_plural = "拒绝行"
         ordering = ["batch", "row_number"]
         indexes = [models.Index(fields=["batch", "row_number"])]
+
+    def __str__(self) -> str:
+        return f"批次{self.batch_id} 第{self.row_number}行"

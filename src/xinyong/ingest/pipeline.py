@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -147,7 +147,7 @@ class Ingestion:
                             batch=self.batch,
                             row_number=number,
                             errors=[i.as_dict() for i in issues],
-                            raw={k: _text(_json_value(v)) for k, v in raw.items()},
+                            raw=self._raw_for_storage(raw),
                         )
                         for number, raw, issues in rejected
                     ],
@@ -175,6 +175,15 @@ class Ingestion:
             )
         if self.progress:
             self.progress(self.batch)
+
+    def _raw_for_storage(self, raw: dict[str, Any]) -> dict[str, str]:
+        """A rejected row as received, with ID numbers masked: the database never holds
+        them in clear (the submitter's own file, archived with the batch, still does)."""
+        kept = {k: _text(_json_value(v)) for k, v in raw.items()}
+        for key in self.pii_keys:
+            if kept.get(key):
+                kept[key] = ric.mask(kept[key])
+        return kept
 
     # -- one row ------------------------------------------------------------------------
 
@@ -324,9 +333,7 @@ class Ingestion:
                 self._fill(record, c, subject, data, cipher, digest, decision_date)
             if record.late and action != VersionAction.UNCHANGED:
                 b.late += 1
-            versions.append(
-                (record, [record.version, action, data, cipher, digest, c.row])
-            )
+            versions.append((record, [record.version, action, data, cipher, digest, c.row]))
             verdicts.append(RowVerdict(row=c.row, accepted=True, action=action, late=record.late))
         dbbulk.save_new([r for r, _ in creates.values()])
         if updates:

@@ -82,9 +82,7 @@ def detect_encoding(head: bytes) -> str:
         head.decode("gb18030")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 1:
-            raise FileRejected(
-                "无法识别文件编码：CSV 文件应为 UTF-8 或 GBK/GB18030 编码"
-            ) from None
+            raise FileRejected("无法识别文件编码：CSV 文件应为 UTF-8 或 GBK/GB18030 编码") from None
     return "gb18030"
 
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from xinyong import dbbulk
-from xinyong.core import pinyin, ric
+from xinyong.core import ric
 from xinyong.core.pii import PiiBox
 from xinyong.subjects.models import Subject, SubjectKind, SubjectName
 
@@ -53,7 +53,9 @@ class SubjectRef:
 
 
 def _pinyin(name: str) -> str:
-    return pinyin.key(name)
+    from xinyong.subjects.services import pinyin_key
+
+    return pinyin_key(name)
 
 
 def resolve(refs: Iterable[SubjectRef], source: str = "") -> dict[tuple[str, str], Subject]:

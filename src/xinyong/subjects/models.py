@@ -50,3 +50,6 @@ class SubjectName(models.Model):
         verbose_name = "名称变更记录"
         verbose_name_plural = "名称变更记录"
         ordering = ["subject", "valid_from"]
+
+    def __str__(self) -> str:
+        return self.name

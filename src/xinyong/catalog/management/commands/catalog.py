@@ -12,8 +12,10 @@ from xinyong.catalog import cli
 
 class Command(BaseCommand):
     help = (
-        "查看与检查信用信息目录：list 列出信息类型；show TYPE 显示字段、类型、长度、必填与代码表；"
-        "template TYPE -o 文件 生成填报模板；check [目录…] 校验目录文件，出错时指明文件、行号与原因。"
+        "查看与检查信用信息目录：list 列出信息类型；"
+        "show TYPE 显示字段、类型、长度、必填与代码表；"
+        "template TYPE -o 文件 生成填报模板；"
+        "check [目录…] 校验目录文件，出错时指明文件、行号与原因。"
     )
 
     def run_from_argv(self, argv: list[str]) -> None:

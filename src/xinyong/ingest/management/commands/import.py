@@ -62,7 +62,8 @@ class Command(BaseCommand):
                 bar.close()
         except SubmissionError as exc:
             if options["json"]:
-                self.stdout.write(json.dumps({"ok": False, "error": exc.message}, ensure_ascii=False))
+                failure = {"ok": False, "error": exc.message}
+                self.stdout.write(json.dumps(failure, ensure_ascii=False))
                 sys.exit(1)
             raise CommandError(exc.message) from None
         self._report(batch, options["json"])
