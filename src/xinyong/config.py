@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
+
 class ConfigError(RuntimeError):
     """A configuration value is missing or unsafe."""
 

@@ -45,7 +45,7 @@ def _identity(value: Any) -> Any:
 
 
 def _column(model: type[models.Model], name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)  # type: ignore[union-attr]
+    return connection.ops.quote_name(str(model._meta.get_field(name).column))  # type: ignore[union-attr]
 
 
 def save_new(objs: Sequence[models.Model], names: Sequence[str] | None = None) -> None:
@@ -104,7 +104,8 @@ def insert(
             # Table and column names come from the model, values are parameters.
             sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(part))}"  # noqa: S608
             if returning:
-                sql += f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}"  # type: ignore[union-attr]
+                pk = connection.ops.quote_name(str(model._meta.pk.column))  # type: ignore[union-attr]
+                sql += f" RETURNING {pk}"
                 cursor.execute(sql, params)
                 ids.extend(r[0] for r in cursor.fetchall())
             else:

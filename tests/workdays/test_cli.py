@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 import xinyong.workdays
-from xinyong.cli import main
 from xinyong.workdays.models import HolidaySchedule
 
 EXAMPLE = Path(xinyong.workdays.__file__).parent / "examples" / "2027-example.yaml"
@@ -16,9 +17,15 @@ pytestmark = pytest.mark.django_db
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the command in-process. ``call_command`` rather than the ``xinyong`` entry point,
+    because ``run_from_argv`` closes the database connection, which ends the test's
+    transaction on PostgreSQL; a CommandError is what ``run_from_argv`` turns into exit 1."""
     try:
-        main(["workdays", *args])
+        call_command("workdays", *args)
         code = 0
+    except CommandError as exc:
+        print(f"CommandError: {exc}", file=sys.stderr)
+        code = exc.returncode
     except SystemExit as exc:
         code = int(exc.code or 0)
     out, err = capsys.readouterr()

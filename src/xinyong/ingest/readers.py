@@ -153,7 +153,7 @@ def _read_calamine(path: Path, fmt: str) -> Sheet:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
-        lines: Iterator[list[Cell]] = iter(sheet.iter_rows())
+        lines: Iterator[list[Cell]] = iter(sheet.iter_rows())  # type: ignore[arg-type]
     except Exception as exc:  # calamine raises its own error types for broken files
         raise FileRejected(f"无法读取电子表格：文件已损坏或不是 Excel 文件（{exc}）") from None
     headers, header_row = _first_row(lines)

@@ -136,3 +136,6 @@ class RecordVersion(models.Model):
         verbose_name_plural = "记录版本"
         ordering = ["record", "version"]
         indexes = [models.Index(fields=["batch", "row_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} 第{self.version}版（{self.get_action_display()}）"

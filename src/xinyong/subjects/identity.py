@@ -7,6 +7,7 @@ encrypted). A new name for a known code is a name change: the old name is kept i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -99,7 +100,9 @@ def resolve(refs: Iterable[SubjectRef], source: str = "") -> dict[tuple[str, str
     return found
 
 
-def rename(subject: Subject, name: str, *, source: str = "", when: object = None) -> None:
+def rename(
+    subject: Subject, name: str, *, source: str = "", when: dt.datetime | None = None
+) -> None:
     """Give a subject a new name, closing the old name in its history."""
     moment = when or timezone.now()
     SubjectName.objects.filter(subject=subject, valid_to__isnull=True).update(valid_to=moment)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -26,6 +26,6 @@ class Command(BaseCommand):
         parser.add_argument("args", nargs="*")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        code = cli.run(list(args), self.stdout)
+        code = cli.run(list(args), cast(IO[str], self.stdout))
         if code:
             sys.exit(code)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -27,6 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         argv = list(options["codes"]) + (["--json"] if options["json"] else [])
-        code = checkcode_cli.run(argv, self.stdout, stdin=sys.stdin, stderr=self.stderr)
+        code = checkcode_cli.run(
+            argv, cast(IO[str], self.stdout), stdin=sys.stdin, stderr=cast(IO[str], self.stderr)
+        )
         if code:
             sys.exit(code)
