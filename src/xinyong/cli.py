@@ -17,7 +17,16 @@ def main(argv: list[str] | None = None) -> None:
         args[1] = args[1].replace("-", "_")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(args)
+    from xinyong.catalog.model import CatalogError
+    from xinyong.config import ConfigError
+    from xinyong.core.publicity import PublicityRuleError
+
+    try:
+        execute_from_command_line(args)
+    except (CatalogError, PublicityRuleError, ConfigError) as exc:
+        # Rules and configuration are checked at start-up; say what is wrong and stop.
+        print(f"启动失败：{exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
