@@ -523,3 +523,10 @@ def test_the_dashboard_shows_timeliness_figures(
     page = logged_in(client, market_submitter).get("/office/").content.decode()
     assert "66.7%" in page  # 2 of 3 within 7 working days
     assert "及时率" in page and "超期" in page
+
+
+def test_the_upload_page_offers_each_types_templates(client, market_submitter):
+    client.force_login(market_submitter)
+    page = client.get("/office/upload/").content.decode()
+    assert "/templates/xzcf.xlsx" in page
+    assert "/templates/xzxk.csv" in page

@@ -196,6 +196,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         "form": form,
         "failed": failed,
         "max_mb": settings.XINYONG_MAX_UPLOAD_BYTES // (1024 * 1024),
+        "record_types": default_catalog().current(),
     }
     return render(request, "office/upload.html", context)
 
