@@ -27,8 +27,14 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def default_data_dir() -> Path:
+    """$XDG_DATA_HOME/xinyong (~/.local/share/xinyong): the same place from any directory."""
+    base = env("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "xinyong"
+
+
 def data_dir() -> Path:
-    path = Path(env("XINYONG_DATA_DIR") or Path.cwd() / "var").resolve()
+    path = Path(env("XINYONG_DATA_DIR") or default_data_dir()).resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -13,9 +13,7 @@ DEBUG = config.env_bool("XINYONG_DEBUG", default=False)
 SECRET_KEY = config.secret_key()
 PII_KEY = config.pii_key(SECRET_KEY)
 DATA_DIR = config.data_dir()
-ALLOWED_HOSTS = (config.env("XINYONG_ALLOWED_HOSTS") or "127.0.0.1,localhost,testserver").split(
-    ","
-)
+ALLOWED_HOSTS = (config.env("XINYONG_ALLOWED_HOSTS") or "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [
     o for o in (config.env("XINYONG_CSRF_TRUSTED_ORIGINS") or "").split(",") if o
 ]
@@ -28,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # With ninja installed as an app its API docs use its bundled Swagger UI, not a CDN.
+    "ninja",
     "xinyong.catalog",
     "xinyong.departments",
     "xinyong.subjects",
@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "xinyong.audit",
     "xinyong.portal",
     "xinyong.api",
+    "xinyong.demo",
 ]
 
 MIDDLEWARE = [

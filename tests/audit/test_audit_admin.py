@@ -38,7 +38,7 @@ def test_the_admin_refuses_add_change_and_delete_even_for_a_superuser(
     assert client.post(f"{base}{events[0].pk}/delete/", {"post": "yes"}).status_code == 403
     client.post(f"{base}{events[0].pk}/change/", {"summary": "改写"})
     assert AuditEvent.objects.get(pk=events[0].pk).summary == events[0].summary
-    assert AuditEvent.objects.count() == 3
+    assert AuditEvent.objects.exclude(action="login").count() == 3
 
 
 def test_the_operator_browses_filters_and_searches_the_log(

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -60,6 +61,8 @@ class Command(BaseCommand):
             batch = run_batch(batch, actor, progress)
             if bar is not None:
                 bar.close()
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from None
         except SubmissionError as exc:
             if options["json"]:
                 failure = {"ok": False, "error": exc.message}
