@@ -126,7 +126,8 @@ def test_the_window_derives_the_tier_from_the_fields_when_not_given() -> None:
 
 def test_a_licence_is_published_for_its_validity() -> None:
     window = publicity_window("xzxk", D(2026, 3, 5), None, {"valid_to": D(2031, 3, 4)})
-    assert window.published and window.longest_end == D(2031, 3, 4)
+    assert window.published and window.longest_end == D(2031, 3, 5)
+    assert window.is_public_on(D(2031, 3, 4)) and not window.is_public_on(D(2031, 3, 5))
     assert window.shortest_end is None
 
 

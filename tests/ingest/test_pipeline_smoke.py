@@ -38,3 +38,15 @@ def test_a_rejected_row_keeps_the_id_number_only_masked(market_submitter, market
     stored = batch.row_errors.get().raw
     assert number not in str(stored)
     assert stored["id_number"] == number[:4] + "*" * 10 + number[-4:]
+
+
+def test_a_penalty_is_shown_through_the_last_day_of_its_year(market_submitter, market_dept):
+    import datetime as dt
+
+    row = penalty(1, market_dept.code, **{"处罚决定日期": "2026-03-02"})
+    submit_file(market_submitter, market_dept, "xzcf", io.BytesIO(to_csv([row])), "a.csv")
+    record = CreditRecord.objects.get()
+    # 一般 tier under 令第58号 (decided before 2026-04-01): one year at most.
+    assert record.publicity_end == dt.date(2027, 3, 1)
+    assert CreditRecord.objects.public(dt.date(2027, 3, 1)).exists()
+    assert not CreditRecord.objects.public(dt.date(2027, 3, 2)).exists()

@@ -416,7 +416,8 @@ def publicity_window(
         if isinstance(valid_to, datetime.datetime):
             valid_to = valid_to.date()
         if isinstance(valid_to, datetime.date):
-            end = valid_to
+            # ``longest_end`` is the first day no longer shown; 有效期至 is the last valid day.
+            end = valid_to + datetime.timedelta(days=1)
             how = f"在有效期内公示，至有效期至{valid_to.isoformat()}止"
         else:
             months = version.default_months or 0

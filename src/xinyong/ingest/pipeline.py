@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from xinyong import dbbulk
@@ -68,6 +68,8 @@ class _Candidate:
 
 
 def _json_value(value: Any) -> Any:
+    if value.__class__ is str:  # the common case first: this runs for every field of every row
+        return value
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -83,6 +85,26 @@ def _text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "；".join(str(v) for v in value)
     return str(value)
+
+
+#: Key of the PostgreSQL advisory lock taken by every transaction that writes records.
+RECORDS_LOCK = 0x78790001
+
+
+def lock_records() -> None:
+    """Let one transaction at a time create subjects and write records, until it ends.
+
+    A chunk reads which subjects and decisions exist, then inserts the missing ones and
+    numbers the new versions. Two imports (or an import and a revocation) doing that at once
+    would both insert the same subject (a unique-key error that stops the second file half-way)
+    or both write "version 2" of one decision. SQLite's ``BEGIN IMMEDIATE`` already serialises
+    writing transactions; on PostgreSQL, under READ COMMITTED, this transaction-scoped
+    advisory lock does the same, and every statement after it sees what the previous holder
+    committed. Call it first thing inside ``transaction.atomic()``.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECORDS_LOCK])
 
 
 class Ingestion:
@@ -139,6 +161,7 @@ class Ingestion:
             else:
                 candidates.append(candidate)
         with transaction.atomic():
+            lock_records()
             stored = self._store(candidates, rejected) if candidates else []
             if rejected:
                 RowError.objects.bulk_create(
@@ -178,8 +201,11 @@ class Ingestion:
 
     def _raw_for_storage(self, raw: dict[str, Any]) -> dict[str, str]:
         """A rejected row as received, with ID numbers masked: the database never holds
-        them in clear (the submitter's own file, archived with the batch, still does)."""
-        kept = {k: _text(_json_value(v)) for k, v in raw.items()}
+        them in clear (the submitter's own file, archived with the batch, still does).
+
+        Not only the ID fields: a number typed in the wrong column (e.g. the 统一社会信用代码
+        column) or sent under a key the catalog does not know is masked too."""
+        kept = {str(k): ric.mask_in_text(_text(_json_value(v))) for k, v in raw.items()}
         for key in self.pii_keys:
             if kept.get(key):
                 kept[key] = ric.mask(kept[key])
@@ -228,8 +254,8 @@ class Ingestion:
 
     def _protect(self, clean: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
         """Public-safe data (ID numbers masked), the encrypted PII, and the content hash."""
-        data = {k: _json_value(v) for k, v in clean.items() if v not in (None, "", [])}
-        canonical = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        data = {k: _json_value(v) for k, v in clean.items() if v is not None and v != ""}
+        canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         digest = hmac.new(self.mac_key, canonical.encode(), hashlib.sha256).hexdigest()
         pii = {k: data[k] for k in self.pii_keys if k in data}
         cipher = ""
@@ -269,13 +295,36 @@ class Ingestion:
                     found[key] = record
         return found
 
+    def _refuse(
+        self,
+        record: CreditRecord | None,
+        c: _Candidate,
+        rejected: list[tuple[int, dict[str, Any], list[RowIssue]]],
+    ) -> bool:
+        """Reject a row whose stored decision is another department's or revoked."""
+        if record is None:
+            return False
+        if record.department_id != self.department.pk:
+            message = f"该决定已由“{record.department.name}”报送，本部门无权修改"
+        elif record.status == RecordStatus.REVOKED:
+            message = "该决定已撤销，不能重新报送；如需恢复请联系信用办"
+        else:
+            return False
+        rejected.append((c.row, c.raw, [RowIssue(self._label("decision_number"), message)]))
+        return True
+
     def _store(
         self,
         candidates: list[_Candidate],
         rejected: list[tuple[int, dict[str, Any], list[RowIssue]]],
     ) -> list[RowVerdict]:
-        subjects = resolve((c.ref for c in candidates), source=f"批次{self.batch.pk}")
         existing = self._existing({c.decision_key for c in candidates})
+        # Rows refused because of the stored decision are set aside before any subject is
+        # created or renamed: a rejected row changes nothing (R-SEC-4).
+        candidates = [
+            c for c in candidates if not self._refuse(existing.get(c.decision_key), c, rejected)
+        ]
+        subjects = resolve((c.ref for c in candidates), source=f"批次{self.batch.pk}")
         b = self.batch
         creates: dict[tuple[str, str], tuple[CreditRecord, _Candidate]] = {}
         updates: dict[int, CreditRecord] = {}
@@ -286,34 +335,6 @@ class Ingestion:
                 creates[c.decision_key][0] if c.decision_key in creates else None
             )
             data, cipher, digest = self._protect(c.clean)
-            if record is not None and record.department_id != self.department.pk:
-                rejected.append(
-                    (
-                        c.row,
-                        c.raw,
-                        [
-                            RowIssue(
-                                self._label("decision_number"),
-                                f"该决定已由“{record.department.name}”报送，本部门无权修改",
-                            )
-                        ],
-                    )
-                )
-                continue
-            if record is not None and record.status == RecordStatus.REVOKED:
-                rejected.append(
-                    (
-                        c.row,
-                        c.raw,
-                        [
-                            RowIssue(
-                                self._label("decision_number"),
-                                "该决定已撤销，不能重新报送；如需恢复请联系信用办",
-                            )
-                        ],
-                    )
-                )
-                continue
             decision_date: dt.date = c.roles["decision_date"]
             subject = subjects[c.ref.key(self.box)]
             if record is not None and record.content_hash == digest:
@@ -322,7 +343,7 @@ class Ingestion:
             else:
                 action = VersionAction.CREATE if record is None else VersionAction.UPDATE
                 if record is None:
-                    record = CreditRecord(type_code=self.rt.code, department=self.department)
+                    record = CreditRecord(type_code=self.rt.code, department_id=self.department.pk)
                     creates[c.decision_key] = (record, c)
                     b.created += 1
                 else:
@@ -361,7 +382,8 @@ class Ingestion:
         roles = c.roles
         b = self.batch
         record.catalog_version = self.rt.version
-        record.subject = subject
+        # Ids rather than instances: the related-object descriptors cost more than the row.
+        record.subject_id = subject.pk
         record.authority_name = str(roles.get("authority_name") or self.department.name)
         record.authority_code, record.doc_no = c.decision_key
         record.decision_date = decision_date
@@ -374,15 +396,17 @@ class Ingestion:
             record.tier = window.tier or ""
             record.published = self.is_public and window.published
             record.publicity_start = window.start
-            record.publicity_end = window.longest_end
+            # Stored as the last day shown (the window's end is the first day not shown).
+            end = window.longest_end
+            record.publicity_end = end - dt.timedelta(days=1) if end else None
             record.publicity_rule = window.rule_id
         else:
             record.published = self.is_public
             record.publicity_start = decision_date
             record.publicity_end = None
-        record.batch = b
+        record.batch_id = b.pk
         record.row_number = c.row
-        record.submitter = b.submitter
+        record.submitter_id = b.submitter_id
         record.source = b.source
         record.received_at = self.now
         record.received_date = self.today

@@ -32,12 +32,13 @@ class RecordQuerySet(models.QuerySet["CreditRecord"]):
             status=RecordStatus.ACTIVE,
             published=True,
             publicity_start__lte=day,
-        ).filter(Q(publicity_end__isnull=True) | Q(publicity_end__gt=day))
+        ).filter(Q(publicity_end__isnull=True) | Q(publicity_end__gte=day))
 
     def visible_to(self, user: User) -> RecordQuerySet:
-        if user.is_operator:
-            return self
-        return self.filter(department_id=user.department_id)
+        # The one department rule (R-SEC-1): inactive users and departments see nothing.
+        from xinyong.departments.permissions import scope_to_user
+
+        return scope_to_user(user, self)  # type: ignore[no-any-return]
 
 
 class CreditRecord(models.Model):
@@ -63,7 +64,7 @@ class CreditRecord(models.Model):
     tier = models.CharField("失信等级", max_length=10, blank=True)
     published = models.BooleanField("公示", default=True)
     publicity_start = models.DateField("公示起始", null=True, blank=True)
-    publicity_end = models.DateField("公示截止", null=True, blank=True)
+    publicity_end = models.DateField("公示截止（最后一天）", null=True, blank=True)
     publicity_rule = models.CharField("公示规则", max_length=100, blank=True)
     status = models.CharField(
         "状态", max_length=10, choices=RecordStatus.choices, default=RecordStatus.ACTIVE
