@@ -50,3 +50,22 @@ def test_a_penalty_is_shown_through_the_last_day_of_its_year(market_submitter, m
     assert record.publicity_end == dt.date(2027, 3, 1)
     assert CreditRecord.objects.public(dt.date(2027, 3, 1)).exists()
     assert not CreditRecord.objects.public(dt.date(2027, 3, 2)).exists()
+
+
+def test_a_correction_keeps_the_timeliness_of_the_first_receipt(market_submitter, market_dept):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    decided = timezone.localdate() - dt.timedelta(days=30)
+    row = penalty(1, market_dept.code, **{"处罚决定日期": decided.isoformat()})
+    submit_file(market_submitter, market_dept, "xzcf", io.BytesIO(to_csv([row])), "a.csv")
+    # As if the decision had first arrived the day after it was made.
+    first = decided + dt.timedelta(days=1)
+    CreditRecord.objects.update(received_date=first)
+    row["违法事实"] = "更正后的违法事实。"
+    batch = submit_file(market_submitter, market_dept, "xzcf", io.BytesIO(to_csv([row])), "b.csv")
+    record = CreditRecord.objects.get()
+    assert (batch.updated, record.version) == (1, 2)
+    assert record.received_date == first
+    assert record.late is False

@@ -265,9 +265,9 @@ class Ingestion:
                 data[k] = ric.mask(str(v))
         return data, cipher, digest
 
-    def _timeliness(self, decision_date: dt.date) -> tuple[int | None, bool]:
+    def _timeliness(self, decision_date: dt.date, received: dt.date) -> tuple[int | None, bool]:
         try:
-            taken = self.calendar.between(decision_date, self.today)
+            taken = self.calendar.between(decision_date, received)
         except ScheduleMissing as exc:
             self.warnings.add(f"{exc}；这些记录的及时性暂未计算")
             return None, False
@@ -409,8 +409,11 @@ class Ingestion:
         record.submitter_id = b.submitter_id
         record.source = b.source
         record.received_at = self.now
-        record.received_date = self.today
-        record.workdays_taken, record.late = self._timeliness(decision_date)
+        # Timeliness counts from the first receipt: correcting a record later does not make
+        # it late (``received_at`` above is the provenance of this version).
+        if record.pk is None or record.received_date is None:
+            record.received_date = self.today
+        record.workdays_taken, record.late = self._timeliness(decision_date, record.received_date)
         record.content_hash = digest
 
 

@@ -81,7 +81,7 @@ class CreditRecord(models.Model):
     )
     source = models.CharField("来源", max_length=10, choices=Source.choices)
     received_at = models.DateTimeField("接收时间")
-    received_date = models.DateField("接收日期")
+    received_date = models.DateField("首次接收日期")
     workdays_taken = models.IntegerField("报送用时（工作日）", null=True, blank=True)
     late = models.BooleanField("超期报送", default=False)
     content_hash = models.CharField("内容摘要", max_length=64)
