@@ -1,0 +1,1 @@
+"""The demo county 示范县: ``xinyong demo`` builds it, ``xinyong serve`` serves the platform."""
