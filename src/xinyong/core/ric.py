@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,7 @@ __all__ = [
     "explain",
     "is_valid",
     "mask",
+    "mask_in_text",
     "to_18",
     "validate",
 ]
@@ -322,3 +324,34 @@ def mask(code: str) -> str:
     if len(number) == 15:
         return number[:4] + "*" * 8 + number[-3:]
     return "*" * len(number)
+
+
+#: A token shaped like an ID number: 17 digits and a check character, or 15 digits.
+_ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+
+
+def mask_in_text(text: str) -> str:
+    """Mask every ID number found inside a text (free text, a cell typed in the wrong column).
+
+    An 18-character token is masked even when mistyped, unless it is a valid 统一社会信用代码
+    that is not also a valid ID number; a 15-digit token only when it is a valid legacy number
+    (old 15-digit registration numbers are common in such texts).
+
+    >>> mask_in_text("李某（身份证号11010519491231002X）")
+    '李某（身份证号1101**********002X）'
+    >>> mask_in_text("代码91350100M000100Y43，注册号330106000012345")
+    '代码91350100M000100Y43，注册号330106000012345'
+    >>> mask_in_text("号码110105194912310021有误")
+    '号码1101**********0021有误'
+    """
+    from xinyong.core import uscc
+
+    def one(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if len(token) == 15:
+            return mask(token) if is_valid(token) else token
+        if uscc.is_valid(token) and not is_valid(token):
+            return token
+        return mask(token)
+
+    return _ID_SHAPED.sub(one, text)

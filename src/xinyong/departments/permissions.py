@@ -163,15 +163,15 @@ def ensure_denial_recorded(exc: BaseException) -> None:
 
 
 def visible_departments(user: Any) -> QuerySet[Department]:
-    """The departments whose data ``user`` may see: all for an operator, its own for a
-    submitter, none for anyone else."""
+    """The departments whose data ``user`` may see: all for an operator, its own (while
+    active, as in ``ensure_can_act_for``) for a submitter, none for anyone else."""
     if not _is_authenticated(user) or not user.is_active:
         return Department.objects.none()
     if user.is_operator:
         return Department.objects.all()
     if user.department_id is None:
         return Department.objects.none()
-    return Department.objects.filter(pk=user.department_id)
+    return Department.objects.filter(pk=user.department_id, is_active=True)
 
 
 def scope_to_user(user: Any, queryset: QuerySet[Any], field: str = "department") -> QuerySet[Any]:

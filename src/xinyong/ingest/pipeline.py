@@ -229,7 +229,11 @@ class Ingestion:
             if not id_number:
                 label = self._label("subject_id_number")
                 return None, [RowIssue(label, "自然人须填写身份证件号码")]
-            ref = SubjectRef(kind, roles["subject_name"], id_number=str(id_number))
+            identity = ric.compact(str(id_number))
+            if len(identity) == 15 and identity.isascii() and identity.isdigit():
+                # one person, one subject: a legacy number is the 18-digit one (R-ID-1)
+                identity = ric.to_18(identity)
+            ref = SubjectRef(kind, roles["subject_name"], id_number=identity)
         else:
             if not code:
                 return None, [RowIssue(self._label("subject_code"), "须填写统一社会信用代码")]

@@ -167,9 +167,18 @@ def _read_openpyxl(path: Path) -> Sheet:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise FileRejected(f"无法读取电子表格：文件已损坏或不是 Excel 文件（{exc}）") from None
-    worksheet = workbook.worksheets[0]
-    lines: Iterator[list[Cell]] = (list(r) for r in worksheet.iter_rows(values_only=True))
-    headers, header_row = _first_row(lines)
+    try:
+        worksheet = workbook.worksheets[0]
+        lines: Iterator[list[Cell]] = (list(r) for r in worksheet.iter_rows(values_only=True))
+        headers, header_row = _first_row(lines)
+    except FileRejected:
+        workbook.close()
+        raise
+    except Exception as exc:  # damaged worksheet XML (ParseError), a workbook without sheets
+        workbook.close()
+        raise FileRejected(
+            f"无法读取电子表格：文件已损坏或不是 Excel 文件（{type(exc).__name__}）"
+        ) from None
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         try:
@@ -198,6 +207,33 @@ def open_sheet(path: Path) -> Sheet:
     return _read_calamine(path, fmt)
 
 
+def check_whole_file(path: Path) -> None:
+    """Read every row of a submitted file once, storing nothing.
+
+    CSV files and large workbooks are streamed, so a fault part-way (a byte not in the file's
+    encoding, a broken quote, damaged worksheet XML) would only show after the first rows were
+    stored. Reading them through first lets the whole file be refused and nothing change
+    (R-SEC-4). Workbooks read by calamine are read whole when opened and need no second pass.
+    Raises FileRejected saying near which row reading stopped.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    fmt = sniff_format(head)
+    if fmt != "csv" and not (fmt == "xlsx" and path.stat().st_size > CALAMINE_MAX_BYTES):
+        return
+    sheet = open_sheet(path)
+    last = 0
+    try:
+        for number, _cells in sheet.rows:
+            last = number
+    except FileRejected as exc:
+        raise FileRejected(f"第{last + 1}行附近：{exc.message}") from None
+    except Exception as exc:  # openpyxl and the XML parser raise their own error types
+        raise FileRejected(
+            f"第{last + 1}行附近：无法读取电子表格，文件已损坏（{type(exc).__name__}）"
+        ) from None
+
+
 def cell_text(value: Cell) -> str:
     """A cell as the text a person would read in it (for verdict files and rejected rows)."""
     if value is None:
@@ -211,4 +247,4 @@ def cell_text(value: Cell) -> str:
     return str(value)
 
 
-__all__ = ["Cell", "FileRejected", "Sheet", "cell_text", "open_sheet"]
+__all__ = ["Cell", "FileRejected", "Sheet", "cell_text", "check_whole_file", "open_sheet"]

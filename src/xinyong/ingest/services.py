@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from xinyong.audit.services import record as audit
@@ -24,8 +24,8 @@ from xinyong.catalog.model import CatalogError, RecordType, default_catalog
 from xinyong.departments.models import Department, User
 from xinyong.departments.permissions import ensure_can_act_for
 from xinyong.ingest.models import Batch, BatchStatus
-from xinyong.ingest.pipeline import Ingestion, RowVerdict
-from xinyong.ingest.readers import FileRejected, open_sheet
+from xinyong.ingest.pipeline import Ingestion, RowVerdict, lock_records
+from xinyong.ingest.readers import FileRejected, check_whole_file, open_sheet
 from xinyong.records.models import CreditRecord, RecordStatus, RecordVersion, Source, VersionAction
 from xinyong.workdays.services import get_calendar
 
@@ -148,11 +148,14 @@ def run_batch(
     batch.started_at = timezone.now()
     batch.save(update_fields=["status", "started_at"])
     try:
+        # Read through first: a file that breaks half-way is refused whole, nothing stored.
+        check_whole_file(Path(batch.stored_file))
         ingestion, rows = _sheet_rows(batch)
         ingestion.progress = progress
         ingestion.feed(rows)
     except FileRejected as exc:
-        raise _fail(batch, f"第{batch.submitted + 1}行附近：{exc.message}", actor) from None
+        where = f"第{batch.submitted + 1}行附近：" if batch.submitted else ""
+        raise _fail(batch, f"{where}{exc.message}", actor) from None
     except Exception as exc:
         log.exception("batch %s failed", batch.pk)
         raise _fail(batch, f"处理中断：{exc}", actor) from exc
@@ -208,7 +211,9 @@ def _run_in_thread(batch_id: int, actor: Any) -> None:
     except SubmissionError:
         pass
     finally:
-        close_old_connections()
+        # The thread ends here: close its own connection (close_old_connections would keep
+        # it open until CONN_MAX_AGE, leaking one connection per upload on PostgreSQL).
+        connection.close()
 
 
 def submit_rows(
@@ -227,15 +232,23 @@ def submit_rows(
     if not rows:
         raise SubmissionError("没有提交任何记录")
     labels = {f.label: f.key for f in rt.fields}
-    batch = _new_batch(user, department, rt, source)
-    batch.status = BatchStatus.RUNNING
-    batch.started_at = timezone.now()
+    batch = _new_batch(
+        user, department, rt, source, status=BatchStatus.RUNNING, started_at=timezone.now()
+    )
     ingestion = Ingestion(batch, rt, get_calendar(), keep_verdicts=True)
-    with transaction.atomic():
-        ingestion.feed(
-            (n, {labels.get(str(k), str(k)): v for k, v in row.items()})
-            for n, row in enumerate(rows, start=1)
-        )
+    try:
+        with transaction.atomic():
+            ingestion.feed(
+                (n, {labels.get(str(k), str(k)): v for k, v in row.items()})
+                for n, row in enumerate(rows, start=1)
+            )
+    except Exception as exc:
+        # Every row was rolled back: the batch says so instead of staying "处理中" forever.
+        log.exception("batch %s failed", batch.pk)
+        batch.submitted = batch.accepted = batch.rejected = 0
+        batch.created = batch.updated = batch.unchanged = batch.late = 0
+        _fail(batch, f"处理中断，未保存任何记录：{type(exc).__name__}", actor or user)
+        raise
     _finish(batch, ingestion, actor or user)
     return batch, sorted(ingestion.verdicts, key=lambda v: v.row)
 
@@ -251,6 +264,11 @@ def revoke_record(user: User | None, record: CreditRecord, reason: str, actor: A
         raise SubmissionError("该记录已撤销")
     now = timezone.now()
     with transaction.atomic():
+        # Against a concurrent import or revocation: number the version from the current row.
+        lock_records()
+        record.refresh_from_db()
+        if record.status == RecordStatus.REVOKED:
+            raise SubmissionError("该记录已撤销")
         record.status = RecordStatus.REVOKED
         record.revoked_reason = reason
         record.revoked_at = now

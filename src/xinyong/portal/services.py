@@ -208,16 +208,19 @@ def penalty_categories() -> Sequence[str]:
     return codelist.codes if codelist else ()
 
 
-def _shown(value: Any, pii: bool) -> Any:
-    """A value as the public sees it; personal numbers are masked even if stored unmasked."""
+def _shown(value: Any, pii: bool, free_text: bool = False) -> Any:
+    """A value as the public sees it; personal numbers are masked even if stored unmasked,
+    and an ID number written into a free text (违法事实 …) is masked too (R-ID-3)."""
     if value is None or value == "":
         return ""
     if isinstance(value, list | tuple):
-        return "、".join(str(_shown(v, pii)) for v in value)
+        return "、".join(str(_shown(v, pii, free_text)) for v in value)
     if isinstance(value, dict):
-        return "；".join(f"{k}：{_shown(v, pii)}" for k, v in value.items())
+        return "；".join(f"{k}：{_shown(v, pii, free_text)}" for k, v in value.items())
     if pii and isinstance(value, str):
         return _FULL_ID.sub(lambda m: ric.mask(m.group(0)), value)
+    if free_text and isinstance(value, str):
+        return ric.mask_in_text(value)
     return value
 
 
@@ -238,7 +241,7 @@ def shown_fields(record: CreditRecord) -> list[ShownField]:
     for f in rt.fields:
         if not f.public:
             continue
-        value = _shown(data.get(f.key), f.pii)
+        value = _shown(data.get(f.key), f.pii, f.type == "text")
         if value != "":
             out.append(ShownField(f.key, f.label, value))
     return out

@@ -112,7 +112,14 @@ def gs_list(request: HttpRequest, type_code: str) -> HttpResponse:
     )
     subject_name = ""
     if filters.subject:
-        found = Subject.objects.filter(pk=filters.subject).only("name").first()
+        # only a subject the public may find: a natural person's name only while a record
+        # of theirs is public (R-PUB-2), not for any id put in the address
+        found = (
+            subjects.findable_subjects(services.today())
+            .filter(pk=filters.subject)
+            .only("name")
+            .first()
+        )
         subject_name = found.name if found else ""
     return render(
         request,

@@ -38,7 +38,7 @@ class RecordQuerySet(models.QuerySet["CreditRecord"]):
         # The one department rule (R-SEC-1): inactive users and departments see nothing.
         from xinyong.departments.permissions import scope_to_user
 
-        return scope_to_user(user, self)  # type: ignore[no-any-return]
+        return scope_to_user(user, self)  # type: ignore[return-value]
 
 
 class CreditRecord(models.Model):

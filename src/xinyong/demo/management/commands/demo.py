@@ -47,7 +47,7 @@ class Command(BaseCommand):
         "规则：数据库已有演示数据时不再生成，直接启动；"
         "数据库已有其他数据时拒绝写入，除非给出 --reset；"
         "--reset 先清空全部数据（SQLite 删除数据库文件重建）；"
-        "PostgreSQL 数据库只有明确给出 --reset 时才会写入演示数据。"
+        "PostgreSQL 上 --reset 清空所有表。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -78,14 +78,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subjects"] < 100 or options["records"] < 100:
             raise CommandError("--subjects 和 --records 都至少为 100")
-        connection = connections[DEFAULT_DB_ALIAS]
-        if connection.vendor == "postgresql" and not options["reset"]:
-            name = connection.settings_dict.get("NAME")
-            raise CommandError(
-                f"当前数据库是 PostgreSQL（{name}）。演示数据只写入明确允许清空的数据库："
-                "如确认清空该库的全部数据并生成示范县，请加 --reset；"
-                "只想启动平台请用 xinyong serve。"
-            )
+        # An empty database (SQLite or PostgreSQL) is built into; one holding anything but
+        # the demo is refused below unless --reset says to empty it first.
         if options["reset"]:
             self._reset_before_migrate()
         self.stdout.write("执行数据库迁移 …")
