@@ -105,8 +105,12 @@ def sample_paths(db: Path, rng: random.Random) -> dict[str, list[str]]:
 
 def main(argv: list[str]) -> dict[str, object]:
     parser = argparse.ArgumentParser(prog="python -m bench.portal")
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument(
+        "--concurrency",
+        default="1,8",
+        help="comma-separated levels: 1 gives the render time, more the behaviour under load",
+    )
+    parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--demo-dir", type=Path)
     args = parser.parse_args(argv)
 
@@ -118,8 +122,9 @@ def main(argv: list[str]) -> dict[str, object]:
     if args.demo_dir is None:
         subprocess.run([*xinyong, "demo", "--no-serve"], env=env, cwd=ROOT, check=True)
     port = free_port()
+    levels = [int(x) for x in args.concurrency.split(",")]
     server = subprocess.Popen(
-        [*xinyong, "serve", "--port", str(port), "--threads", str(args.concurrency)],
+        [*xinyong, "serve", "--port", str(port), "--threads", str(max(levels))],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
@@ -141,19 +146,22 @@ def main(argv: list[str]) -> dict[str, object]:
         paths = sample_paths(data_dir / "xinyong.sqlite3", random.Random(3))
         for group in paths.values():  # warm caches and connections
             load(port, group, 2, 20)
-        baseline = load(port, ["/api/v1/ping"], args.concurrency, args.requests)
-        results: dict[str, object] = {"trivial": baseline}
-        for name, group in paths.items():
-            figures = load(port, group, args.concurrency, args.requests)
-            figures["rps_ratio_to_trivial"] = round(figures["rps"] / baseline["rps"], 3)
-            figures["p95_under_100ms"] = figures["p95_ms"] < 100
-            results[name] = figures
+        results: dict[str, object] = {}
+        for level in levels:
+            baseline = load(port, ["/api/v1/ping"], level, args.requests)
+            at_level: dict[str, object] = {"trivial": baseline}
+            for name, group in paths.items():
+                figures = load(port, group, level, args.requests)
+                figures["rps_ratio_to_trivial"] = round(figures["rps"] / baseline["rps"], 3)
+                figures["p95_under_100ms"] = figures["p95_ms"] < 100
+                at_level[name] = figures
+            results[f"concurrency_{level}"] = at_level
     finally:
         server.terminate()
         server.wait(timeout=30)
     report = {
         "benchmark": "portal",
-        "concurrency": args.concurrency,
+        "concurrency_levels": levels,
         "requests_per_page_kind": args.requests,
         "results": results,
         "machine": machine(),
