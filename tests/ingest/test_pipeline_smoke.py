@@ -69,3 +69,16 @@ def test_a_correction_keeps_the_timeliness_of_the_first_receipt(market_submitter
     assert (batch.updated, record.version) == (1, 2)
     assert record.received_date == first
     assert record.late is False
+
+
+def test_rows_accepted_with_a_conversion_are_reported_on_the_batch(market_submitter, market_dept):
+    row = penalty(
+        1,
+        market_dept.code,
+        **{"处罚类别": "暂扣或者吊销许可证", "暂扣或吊销证照名称及编号": "食品经营许可证 JY1330"},
+    )
+    batch = submit_file(market_submitter, market_dept, "xzcf", io.BytesIO(to_csv([row])), "a.csv")
+    assert batch.accepted == 1
+    [note] = [w for w in batch.warnings if "有提示" in w]
+    assert note.startswith("1行已接收但有提示")
+    assert "第2行" in note

@@ -32,6 +32,7 @@ from xinyong.subjects.identity import SubjectRef, kind_for, pii_box, resolve
 from xinyong.subjects.models import SubjectKind
 
 CHUNK_ROWS = 2000
+NOTE_SAMPLES = 10
 #: 双公示 records are due within 7 working days of the decision (发改办财金〔2018〕424号).
 TIMELY_WORKDAYS = 7
 
@@ -136,6 +137,10 @@ class Ingestion:
         self.publicity_rule = record_type.publicity
         self.is_public = record_type.disclosure == "公开"
         self.warnings: set[str] = set()
+        # Rows accepted with a conversion the submitter should know about (a legacy code, an
+        # old penalty category mapped to the 2021 list …): counted, the first few quoted.
+        self.rows_with_notes = 0
+        self.note_samples: list[str] = []
         self._role_key = dict(record_type.roles)
 
     # -- the template -------------------------------------------------------------------
@@ -211,6 +216,17 @@ class Ingestion:
                 kept[key] = ric.mask(kept[key])
         return kept
 
+    def notes(self) -> list[str]:
+        """Batch-level warnings: what could not be checked, and rows accepted with notes."""
+        found = sorted(self.warnings)
+        if self.rows_with_notes:
+            shown = "；".join(self.note_samples)
+            more = "……" if self.rows_with_notes > len(self.note_samples) else ""
+            found.append(
+                f"{self.rows_with_notes}行已接收但有提示（已按规则转换，请核实）：{shown}{more}"
+            )
+        return found
+
     # -- one row ------------------------------------------------------------------------
 
     def _validate(
@@ -218,6 +234,11 @@ class Ingestion:
     ) -> tuple[_Candidate | None, list[RowIssue]]:
         result = self.rt.validate_row(raw)
         issues = [RowIssue(e.field_label, e.message) for e in result.errors]
+        if result.warnings and not issues:
+            self.rows_with_notes += 1
+            if len(self.note_samples) < NOTE_SAMPLES:
+                notes = "；".join(f"{w.field_label}：{w.message}" for w in result.warnings)
+                self.note_samples.append(f"第{number}行 {notes}")
         if issues:
             return None, issues
         clean = result.clean

@@ -163,7 +163,7 @@ def run_batch(
 
 
 def _finish(batch: Batch, ingestion: Ingestion, actor: Any) -> Batch:
-    batch.warnings = sorted({*batch.warnings, *ingestion.warnings})
+    batch.warnings = [*batch.warnings, *(n for n in ingestion.notes() if n not in batch.warnings)]
     batch.status = BatchStatus.DONE
     batch.finished_at = timezone.now()
     batch.save(update_fields=["status", "finished_at", "warnings"])
