@@ -82,3 +82,19 @@ def test_rows_accepted_with_a_conversion_are_reported_on_the_batch(market_submit
     [note] = [w for w in batch.warnings if "有提示" in w]
     assert note.startswith("1行已接收但有提示")
     assert "第2行" in note
+
+
+def test_listing_records_the_public_cannot_see_is_audited(client, market_submitter, market_dept):
+    from xinyong.audit.models import AuditEvent
+    from xinyong.ingest.services import revoke_record
+
+    rows = [penalty(n, market_dept.code) for n in (1, 2)]
+    submit_file(market_submitter, market_dept, "xzcf", io.BytesIO(to_csv(rows)), "a.csv")
+    revoked = CreditRecord.objects.order_by("pk").first()
+    assert revoked is not None
+    revoke_record(market_submitter, revoked, "复议撤销")
+    client.force_login(market_submitter)
+    assert client.get("/office/records/").status_code == 200
+    assert client.get("/api/v1/records").status_code == 200
+    reads = AuditEvent.objects.filter(action="read").order_by("pk")
+    assert [e.detail["records"] for e in reads] == [[revoked.pk], [revoked.pk]]

@@ -34,7 +34,13 @@ from xinyong.ingest.services import (
     submit_file,
     submit_rows,
 )
-from xinyong.records.models import CreditRecord, RecordStatus, RecordVersion, Source
+from xinyong.records.models import (
+    CreditRecord,
+    RecordStatus,
+    RecordVersion,
+    Source,
+    audit_nonpublic_reads,
+)
 
 router = Router(tags=["信息归集"])
 
@@ -573,5 +579,7 @@ def list_records(
     pages = max(math.ceil(total / page_size), 1)
     page = max(page, 1)
     start = (page - 1) * page_size
-    items = [RecordOut(**_record_fields(r)) for r in records[start : start + page_size]]
+    shown = list(records[start : start + page_size])
+    audit_nonpublic_reads(request, shown, "接口查询信用记录列表")
+    items = [RecordOut(**_record_fields(r)) for r in shown]
     return RecordPage(page=page, page_size=page_size, total=total, pages=pages, items=items)

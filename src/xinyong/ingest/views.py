@@ -35,7 +35,13 @@ from xinyong.ingest import report
 from xinyong.ingest.forms import RecordEntryForm, RecordFilterForm, RevokeForm, UploadForm
 from xinyong.ingest.models import Batch, BatchStatus
 from xinyong.ingest.services import SubmissionError, revoke_record, submit_file, submit_rows
-from xinyong.records.models import CreditRecord, RecordStatus, Source, VersionAction
+from xinyong.records.models import (
+    CreditRecord,
+    RecordStatus,
+    Source,
+    VersionAction,
+    audit_nonpublic_reads,
+)
 
 LOGIN_URL = "office:login"
 BATCHES_PER_PAGE = 30
@@ -301,6 +307,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     page.object_list = list(page.object_list)
     for record in page.object_list:
         record.type_name = names.get(record.type_code, record.type_code)  # type: ignore[attr-defined]
+    audit_nonpublic_reads(request, page.object_list, "浏览信用记录列表")
     context = {"nav": "records", "form": form, "page": page}
     return render(request, "office/record_list.html", context)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -105,6 +107,34 @@ class CreditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doc_no}（{self.authority_name}）"
+
+    def is_public_on(self, day: dt.date) -> bool:
+        """The same rule as ``RecordQuerySet.public`` for one loaded record."""
+        return (
+            self.status == RecordStatus.ACTIVE
+            and self.published
+            and self.publicity_start is not None
+            and self.publicity_start <= day
+            and (self.publicity_end is None or self.publicity_end >= day)
+        )
+
+
+def audit_nonpublic_reads(request: Any, records: Iterable[CreditRecord], what: str) -> None:
+    """One audit event per page that shows records the public may not see (R-SEC-2)."""
+    from django.utils import timezone
+
+    from xinyong.audit.services import record_request
+
+    day = timezone.localdate()
+    hidden = [r.pk for r in records if not r.is_public_on(day)]
+    if hidden:
+        record_request(
+            request,
+            "read",
+            f"{what}：含{len(hidden)}条非公开记录",
+            object_type="records.creditrecord",
+            detail={"records": hidden[:200]},
+        )
 
 
 class VersionAction(models.TextChoices):
