@@ -321,13 +321,7 @@ def _batch_fields(batch: Batch) -> dict[str, Any]:
         "filename": batch.filename,
         "file_sha256": batch.file_sha256,
         "encoding": batch.encoding,
-        "submitted": batch.submitted,
-        "accepted": batch.accepted,
-        "rejected": batch.rejected,
-        "created": batch.created,
-        "updated": batch.updated,
-        "unchanged": batch.unchanged,
-        "late": batch.late,
+        **batch.counts(),
         "timely_share": report.batch_timeliness(batch).share,
         "error": batch.error,
         "warnings": list(batch.warnings or []),
@@ -362,16 +356,23 @@ def _record_fields(record: CreditRecord) -> dict[str, Any]:
     }
 
 
+def _provenance(obj: CreditRecord | RecordVersion) -> dict[str, Any]:
+    """What a record (or one of its versions) holds and where it came from."""
+    return {
+        "data": obj.data,
+        "batch": obj.batch_id,
+        "row_number": obj.row_number,
+        "submitter": obj.submitter.get_username() if obj.submitter else None,
+        "source": obj.source,
+        "content_hash": obj.content_hash,
+    }
+
+
 def _record_detail(record: CreditRecord) -> RecordDetailOut:
     versions = record.versions.select_related("submitter").order_by("version")
     return RecordDetailOut(
         **_record_fields(record),
-        data=record.data,
-        batch=record.batch_id,
-        row_number=record.row_number,
-        submitter=record.submitter.get_username() if record.submitter else None,
-        source=record.source,
-        content_hash=record.content_hash,
+        **_provenance(record),
         publicity_start=record.publicity_start,
         publicity_end=record.publicity_end,
         revoked_reason=record.revoked_reason,
@@ -385,12 +386,7 @@ def _version(v: RecordVersion) -> VersionOut:
         version=v.version,
         action=v.action,
         action_display=v.get_action_display(),
-        data=v.data,
-        content_hash=v.content_hash,
-        batch=v.batch_id,
-        row_number=v.row_number,
-        submitter=v.submitter.get_username() if v.submitter else None,
-        source=v.source,
+        **_provenance(v),
         received_at=v.received_at,
         reason=v.reason,
     )
@@ -470,17 +466,7 @@ def post_rows(request: HttpRequest, type_code: str, payload: RowsIn) -> RowsOut:
         batch, verdicts = submit_rows(user, department, type_code, payload.rows, source=Source.API)
     except SubmissionError as exc:
         raise ApiError(422, "submission_refused", exc.message) from None
-    return RowsOut(
-        batch=batch.pk,
-        submitted=batch.submitted,
-        accepted=batch.accepted,
-        rejected=batch.rejected,
-        created=batch.created,
-        updated=batch.updated,
-        unchanged=batch.unchanged,
-        late=batch.late,
-        rows=[_verdict(v) for v in verdicts],
-    )
+    return RowsOut(batch=batch.pk, **batch.counts(), rows=[_verdict(v) for v in verdicts])
 
 
 @router.post(

@@ -19,19 +19,21 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.http import HttpRequest
 from django.utils.html import format_html
 
 from xinyong.audit.models import AuditAction, AuditEvent
 from xinyong.audit.services import client_ip, record
 
-__all__ = ["AuditEventAdmin", "AuditedAdminMixin"]
+__all__ = ["AuditEventAdmin", "AuditedAdminMixin", "FieldValueFilter", "ReadOnlyAdminMixin"]
 
 _SECRET = "（已隐去）"  # noqa: S105 - shown instead of a secret value
 
@@ -52,6 +54,18 @@ def _jsonable(value: Any) -> Any:
 
 def _object_type(obj: models.Model) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def _named_fields(
+    obj: models.Model, names: list[str]
+) -> Iterator[tuple[str, models.Field[Any, Any] | ForeignObjectRel]]:
+    """The fields of ``obj``'s model among ``names``, with their names; other names skipped."""
+    for name in names:
+        try:
+            field = obj._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        yield name, field
 
 
 class AuditedAdminMixin:
@@ -94,11 +108,7 @@ class AuditedAdminMixin:
         values: dict[str, Any] = {}
         if obj is None:
             return values
-        for name in names:
-            try:
-                field = obj._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
+        for name, field in _named_fields(obj, names):
             if name in self.audit_secret_fields:
                 values[name] = _SECRET
             elif field.many_to_many or field.one_to_many:
@@ -175,11 +185,7 @@ class AuditedAdminMixin:
         # Many-to-many values are saved after save_model (save_related): take them from the form.
         values = self.audit_values(obj, names)
         cleaned = getattr(form, "cleaned_data", {}) if form is not None else {}
-        for name in names:
-            try:
-                field = obj._meta.get_field(name)
-            except FieldDoesNotExist:
-                continue
+        for name, field in _named_fields(obj, names):
             if field.many_to_many and name in cleaned and name not in self.audit_secret_fields:
                 values[name] = [str(item) for item in cleaned[name] or []]
         return values
@@ -246,40 +252,54 @@ class AuditedAdminMixin:
             self._audit_delete(request, obj, snapshot)
 
 
-class ObjectTypeFilter(admin.SimpleListFilter):
+class ReadOnlyAdminMixin:
+    """Nobody — not even a superuser — adds, changes or deletes through this admin or inline.
+
+    Put it before ``admin.ModelAdmin`` (or the inline class) in the bases."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class FieldValueFilter(admin.SimpleListFilter):
+    """A list filter that keeps the rows whose field ``parameter_name`` equals the chosen value;
+    subclasses set ``title``, ``parameter_name`` and ``lookups``."""
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        if self.value():
+            return queryset.filter(**{str(self.parameter_name): self.value()})
+        return queryset
+
+
+class _EventValueFilter(FieldValueFilter):
+    """Filter audit events by one field, offering every value the log holds."""
+
+    def label(self, value: str) -> str:
+        return value
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        field = str(self.parameter_name)
+        values = AuditEvent.objects.order_by(field).values_list(field, flat=True).distinct()
+        return [(value, self.label(value)) for value in values if value]
+
+
+class ObjectTypeFilter(_EventValueFilter):
     title = "对象类型"
     parameter_name = "object_type"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        types = (
-            AuditEvent.objects.order_by("object_type")
-            .values_list("object_type", flat=True)
-            .distinct()
-        )
-        return [(value, _object_type_label(value)) for value in types if value]
-
-    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
-        if self.value():
-            return queryset.filter(object_type=self.value())
-        return queryset
+    def label(self, value: str) -> str:
+        return _object_type_label(value)
 
 
-class ActorFilter(admin.SimpleListFilter):
+class ActorFilter(_EventValueFilter):
     title = "操作人"
     parameter_name = "actor_name"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        names = (
-            AuditEvent.objects.order_by("actor_name")
-            .values_list("actor_name", flat=True)
-            .distinct()
-        )
-        return [(name, name) for name in names if name]
-
-    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
-        if self.value():
-            return queryset.filter(actor_name=self.value())
-        return queryset
 
 
 def _object_type_label(value: str) -> str:
@@ -291,7 +311,7 @@ def _object_type_label(value: str) -> str:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Browse the audit log. Nobody — not even a superuser — adds, changes or deletes here."""
 
     list_display = ("at", "actor_name", "action", "object_label", "object_id", "summary", "ip")
@@ -324,12 +344,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     def detail_pretty(self, event: AuditEvent) -> str:
         text = json.dumps(event.detail or {}, ensure_ascii=False, indent=2, sort_keys=True)
         return format_html('<pre style="white-space: pre-wrap; margin: 0">{}</pre>', text)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -411,6 +412,7 @@ def publicity_window(
             f"（该规则{version.effective_from.isoformat()}起施行，决定日期更早，按最早的规则处理）"
         )
 
+    window = functools.partial(_window, version, decision_date, head)
     if version.mode == "validity":
         valid_to = values.get("valid_to")
         if isinstance(valid_to, datetime.datetime):
@@ -425,15 +427,7 @@ def publicity_window(
             how = (
                 f"无有效期截止日期，自决定之日起公示{_months_text(months)}（至{end.isoformat()}止）"
             )
-        return Window(
-            published=True,
-            start=decision_date,
-            shortest_end=None,
-            longest_end=end,
-            rule_id=version.id,
-            rule_name=version.name,
-            explanation_zh=f"{head}：{how}。",
-        )
+        return window(how, published=True, longest_end=end)
 
     if tier is None:
         tier, tier_reason = derive_tier(values)
@@ -441,6 +435,7 @@ def publicity_window(
         tier = normalise_tier(tier) or "一般"
         tier_reason = f"失信等级为“{tier}”"
     period = version.tiers[tier]
+    tiered = functools.partial(window, tier=tier, tier_reason=tier_reason)
     if not period.published and not (publish_minor and period.max_months_if_published):
         extra = ""
         if period.max_months_if_published:
@@ -448,17 +443,7 @@ def publicity_window(
                 f"；行业主管部门确有必要公示的，公示期最长不超过"
                 f"{_months_text(period.max_months_if_published)}"
             )
-        return Window(
-            published=False,
-            start=decision_date,
-            shortest_end=None,
-            longest_end=None,
-            rule_id=version.id,
-            rule_name=version.name,
-            explanation_zh=f"{head}：{tier}失信信息原则上不予公示{extra}。{tier_reason}。",
-            tier=tier,
-            tier_reason=tier_reason,
-        )
+        return tiered(f"{tier}失信信息原则上不予公示{extra}", published=False)
     if not period.published:
         max_months = period.max_months_if_published or 0
         longest = add_months(decision_date, max_months)
@@ -466,17 +451,7 @@ def publicity_window(
             f"{tier}失信信息经行业主管部门决定公示，公示期最长{_months_text(max_months)}"
             f"（{longest.isoformat()}起停止公示），法定责任履行完毕即可申请修复"
         )
-        return Window(
-            published=True,
-            start=decision_date,
-            shortest_end=decision_date,
-            longest_end=longest,
-            rule_id=version.id,
-            rule_name=version.name,
-            explanation_zh=f"{head}：{text}。{tier_reason}。",
-            tier=tier,
-            tier_reason=tier_reason,
-        )
+        return tiered(text, published=True, shortest_end=decision_date, longest_end=longest)
     shortest_end = add_months(decision_date, period.min_months) if period.min_months else None
     longest_end = add_months(decision_date, period.max_months) if period.max_months else None
     parts = []
@@ -489,14 +464,34 @@ def publicity_window(
             f"最长公示{_months_text(period.max_months)}（{longest_end.isoformat()}起停止公示）"
         )
     text = f"{tier}失信信息" + "，".join(parts)
+    return tiered(text, published=True, shortest_end=shortest_end, longest_end=longest_end)
+
+
+def _window(
+    version: RuleVersion,
+    start: datetime.date,
+    head: str,
+    text: str,
+    *,
+    published: bool,
+    shortest_end: datetime.date | None = None,
+    longest_end: datetime.date | None = None,
+    tier: str | None = None,
+    tier_reason: str = "",
+) -> Window:
+    """The window of a record decided on ``start`` under ``version``, explained as
+    ``head：text。`` followed, when a tier applies, by the reason for that tier."""
+    explanation = f"{head}：{text}。"
+    if tier is not None:
+        explanation += f"{tier_reason}。"
     return Window(
-        published=True,
-        start=decision_date,
+        published=published,
+        start=start,
         shortest_end=shortest_end,
         longest_end=longest_end,
         rule_id=version.id,
         rule_name=version.name,
-        explanation_zh=f"{head}：{text}。{tier_reason}。",
+        explanation_zh=explanation,
         tier=tier,
         tier_reason=tier_reason,
     )

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from stdnum.cn import ric as stdnum_ric
@@ -40,7 +40,7 @@ from xinyong.core.exceptions import (
     InvalidFormat,
     InvalidLength,
 )
-from xinyong.core.uscc import clean, table
+from xinyong.core.uscc import CodeResult, clean, table
 
 __all__ = [
     "RICResult",
@@ -144,26 +144,13 @@ def _province_name(prefix: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class RICResult:
-    """Everything found about one ID number: all errors and warnings, and its parts."""
+class RICResult(CodeResult):
+    """Everything found about one ID number: all errors and warnings, and its parts.
 
-    #: the number after compact()
-    code: str
-    errors: list[InvalidCode] = field(default_factory=list)
-    #: Chinese warnings that do not make the number invalid (unknown county, legacy number…)
-    warnings: list[str] = field(default_factory=list)
-    #: address {code, name}, birth_date (ISO string), sequence, sex (男/女), check
-    parts: dict[str, Any] = field(default_factory=dict)
+    ``warnings``: unknown county, legacy number…; ``parts``: address {code, name},
+    birth_date (ISO string), sequence, sex (男/女), check."""
+
     birth_date: datetime.date | None = None
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    @property
-    def messages(self) -> list[str]:
-        """The Chinese messages of all errors."""
-        return [error.message for error in self.errors]
 
 
 def explain(code: str, today: datetime.date | None = None) -> RICResult:
@@ -288,10 +275,7 @@ def validate(code: str, today: datetime.date | None = None) -> str:
         ...
     xinyong.core.exceptions.InvalidComponent: 第7-14位出生日期“20991231”晚于今天
     """
-    result = explain(code, today)
-    if result.errors:
-        raise result.errors[0]
-    return result.code
+    return explain(code, today).validated()
 
 
 def is_valid(code: str, today: datetime.date | None = None) -> bool:

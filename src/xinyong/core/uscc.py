@@ -51,6 +51,7 @@ from xinyong.core.exceptions import (
 __all__ = [
     "ALPHABET",
     "TABLE_PATH",
+    "CodeResult",
     "USCCResult",
     "USCCTable",
     "calc_check_digit",
@@ -298,16 +299,16 @@ def calc_org_check_digit(number: str) -> str:
 
 
 @dataclass(frozen=True)
-class USCCResult:
-    """Everything found about one code: all problems, not just the first."""
+class CodeResult:
+    """Everything found about one code or number: all problems, not just the first."""
 
     #: the code after compact()
     code: str
-    #: every problem found, in position order (length, charset, department, …, check)
+    #: every problem found, in position order (length, charset, …, check)
     errors: list[InvalidCode] = field(default_factory=list)
-    #: things worth a look that do not make the code invalid
+    #: Chinese warnings: things worth a look that do not make the code invalid
     warnings: list[str] = field(default_factory=list)
-    #: parsed parts: department, category, region, province, org_code, check
+    #: the parsed parts, by name
     parts: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -318,6 +319,19 @@ class USCCResult:
     def messages(self) -> list[str]:
         """The Chinese messages of all errors."""
         return [error.message for error in self.errors]
+
+    def validated(self) -> str:
+        """The compacted code; raise the first error found, if any."""
+        if self.errors:
+            raise self.errors[0]
+        return self.code
+
+
+@dataclass(frozen=True)
+class USCCResult(CodeResult):
+    """Everything found about one 统一社会信用代码.
+
+    ``parts``: department, category, region, province, org_code, check."""
 
 
 def _charset_message(position: int, char: str) -> str:
@@ -446,10 +460,7 @@ def validate(code: str) -> str:
         ...
     xinyong.core.exceptions.InvalidLength: 长度应为18位，实为17位
     """
-    result = explain(code)
-    if result.errors:
-        raise result.errors[0]
-    return result.code
+    return explain(code).validated()
 
 
 def is_valid(code: str) -> bool:

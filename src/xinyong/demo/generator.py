@@ -365,6 +365,12 @@ def generate_subjects(
         name, male = names.person()
         return name, codes.id_number(male)
 
+    def add_represented(kind: str, name: str, prefix2: str, style: str, **details: Any) -> None:
+        """Add a legal-person subject: its representative is drawn, then its code."""
+        rep, rep_id = person_with_id()
+        code = codes.uscc(prefix2, style)
+        out.append(SubjectSpec(kind, LEGAL, name, code, rep=rep, rep_id=rep_id, **details))
+
     # government bodies: the departments, the other 机关 and the towns' governments
     for i, dept in enumerate(DEPARTMENTS):
         codes.bodies.add(department_code(i)[8:16])
@@ -391,18 +397,8 @@ def generate_subjects(
     ]
     for name in others[: counts["gov_other"]]:
         names.used.add(name)
-        rep, rep_id = person_with_id()
-        out.append(
-            SubjectSpec(
-                "government",
-                LEGAL,
-                name,
-                codes.uscc("11", "gov"),
-                rep=rep,
-                rep_id=rep_id,
-                pools=("gov",),
-                established=dt.date(2015, 10, 1),
-            )
+        add_represented(
+            "government", name, "11", "gov", pools=("gov",), established=dt.date(2015, 10, 1)
         )
     # public institutions (事业单位)
     institutions = list(W.INSTITUTIONS) + [
@@ -412,18 +408,13 @@ def generate_subjects(
     ]
     for name, kind in institutions[: counts["institution"]]:
         names.used.add(name)
-        rep, rep_id = person_with_id()
-        out.append(
-            SubjectSpec(
-                "legal",
-                LEGAL,
-                name,
-                codes.uscc("12", "inst"),
-                rep=rep,
-                rep_id=rep_id,
-                pools=(f"inst:{kind}", "inst:any"),
-                established=dt.date(2016, 6, 1),
-            )
+        add_represented(
+            "legal",
+            name,
+            "12",
+            "inst",
+            pools=(f"inst:{kind}", "inst:any"),
+            established=dt.date(2016, 6, 1),
         )
     # village collectives (农村集体经济组织, 农业 N2/N3)
     for i in range(counts["village"]):
@@ -435,19 +426,14 @@ def generate_subjects(
             village = W.VILLAGES[(i * 7 + i // len(W.TOWNS)) % len(W.VILLAGES)]
             name, category = f"示范县{town}{village}村股份经济合作社", "N2"
         name = names.unique_or(name, "股份", "第{k}股份")
-        rep, rep_id = person_with_id()
-        out.append(
-            SubjectSpec(
-                "legal",
-                LEGAL,
-                name,
-                codes.uscc(category, "MF"),
-                rep=rep,
-                rep_id=rep_id,
-                pools=("village",),
-                town=town,
-                established=dt.date(2017, 12, 1),
-            )
+        add_represented(
+            "legal",
+            name,
+            category,
+            "MF",
+            pools=("village",),
+            town=town,
+            established=dt.date(2017, 12, 1),
         )
     # social organisations (民政: 社会团体 51, 民办非企业单位 52, 基金会 53)
     for i in range(counts["soc51"]):
@@ -460,18 +446,8 @@ def generate_subjects(
             return f"示范县{rng.choice(W.TOWNS)}{rng.choice(W.ASSOCIATIONS)}"
 
         name = names.unique(association, lambda k: f"示范县第{k}志愿服务协会")
-        rep, rep_id = person_with_id()
-        out.append(
-            SubjectSpec(
-                "legal",
-                LEGAL,
-                name,
-                codes.uscc("51", "MJ"),
-                rep=rep,
-                rep_id=rep_id,
-                pools=("soc:51", "soc:any"),
-                established=founded(0.2),
-            )
+        add_represented(
+            "legal", name, "51", "MJ", pools=("soc:51", "soc:any"), established=founded(0.2)
         )
     for _ in range(counts["soc52"]):
         stem, sector = rng.choice(W.PRIVATE_NONPROFITS)
@@ -483,35 +459,13 @@ def generate_subjects(
             return f"示范县{names.zihao()}第{k}{stem}"
 
         name = names.unique(nonprofit, numbered_nonprofit)
-        rep, rep_id = person_with_id()
         pools = ("soc:52", f"soc:{sector}", "soc:any")
-        out.append(
-            SubjectSpec(
-                "legal",
-                LEGAL,
-                name,
-                codes.uscc("52", "MJ"),
-                rep=rep,
-                rep_id=rep_id,
-                pools=pools,
-                established=founded(0.25),
-            )
-        )
+        add_represented("legal", name, "52", "MJ", pools=pools, established=founded(0.25))
     for i in range(counts["soc53"]):
         name = f"示范县{W.FOUNDATIONS[i % len(W.FOUNDATIONS)]}"
         name = names.unique_or(name, "基金会", "{k}号基金会")
-        rep, rep_id = person_with_id()
-        out.append(
-            SubjectSpec(
-                "legal",
-                LEGAL,
-                name,
-                codes.uscc("53", "MJ"),
-                rep=rep,
-                rep_id=rep_id,
-                pools=("soc:53", "soc:any"),
-                established=founded(0.1),
-            )
+        add_represented(
+            "legal", name, "53", "MJ", pools=("soc:53", "soc:any"), established=founded(0.1)
         )
     # companies (工商 91) and cooperatives (工商 93)
     forms = W.COMPANY_FORMS
@@ -565,20 +519,15 @@ def generate_subjects(
             return f"示范县{names.zihao()}{product}第{k}专业合作社"
 
         name = names.unique(coop, numbered_coop)
-        rep, rep_id = person_with_id()
-        out.append(
-            SubjectSpec(
-                "legal",
-                LEGAL,
-                name,
-                codes.uscc("93", "MA"),
-                rep=rep,
-                rep_id=rep_id,
-                pools=("coop", "co:agriculture"),
-                sector="agriculture",
-                town=town,
-                established=founded(0.2),
-            )
+        add_represented(
+            "legal",
+            name,
+            "93",
+            "MA",
+            pools=("coop", "co:agriculture"),
+            sector="agriculture",
+            town=town,
+            established=founded(0.2),
         )
     # individual businesses (个体工商户, 工商 92)
     for _ in range(counts["individual"]):

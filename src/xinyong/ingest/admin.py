@@ -7,19 +7,18 @@ verdict workbook.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
+from django.contrib.admin.utils import flatten
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from xinyong.audit.admin import AuditedAdminMixin
-from xinyong.catalog.model import default_catalog
+from xinyong.audit.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 from xinyong.departments.permissions import scope_to_user
-from xinyong.ingest.models import Batch, RowError
+from xinyong.ingest.models import BATCH_COUNTS, Batch, RowError
+from xinyong.records.admin import TypeFilter, catalog_type_name
 
 #: rejected rows shown inline; the batch page has them all, paginated
 INLINE_ROWS = 200
@@ -30,7 +29,7 @@ class _FirstRows(BaseInlineFormSet):
         return super().get_queryset()[:INLINE_ROWS]
 
 
-class RowErrorInline(admin.TabularInline):
+class RowErrorInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RowError
     formset = _FirstRows
     fields = ("row_number", "errors_text")
@@ -49,36 +48,9 @@ class RowErrorInline(admin.TabularInline):
             ((e.get("field", ""), e.get("message", "")) for e in row.errors),
         )
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-def _type_name(code: str) -> str:
-    names = {rt.code: rt.name for rt in default_catalog().all_types()}
-    return names.get(code, code)
-
-
-class TypeFilter(admin.SimpleListFilter):
-    title = "信息类型"
-    parameter_name = "type_code"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return sorted((rt.code, rt.name) for rt in default_catalog().current())
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value():
-            return queryset.filter(type_code=self.value())
-        return queryset
-
 
 @admin.register(Batch)
-class BatchAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class BatchAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "created_at",
@@ -86,13 +58,7 @@ class BatchAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "type_name",
         "source",
         "status",
-        "submitted",
-        "accepted",
-        "rejected",
-        "created",
-        "updated",
-        "unchanged",
-        "late",
+        *BATCH_COUNTS,
         "office_link",
     )
     list_display_links = ("id", "created_at")
@@ -127,38 +93,13 @@ class BatchAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ("created", "updated", "unchanged", "late"),
         ("created_at", "started_at", "finished_at"),
     )
-    readonly_fields = (
-        "office_link",
-        "department",
-        "submitter",
-        "type_code",
-        "catalog_version",
-        "source",
-        "status",
-        "error",
-        "warnings",
-        "filename",
-        "file_size",
-        "file_sha256",
-        "encoding",
-        "stored_file",
-        "submitted",
-        "accepted",
-        "rejected",
-        "created",
-        "updated",
-        "unchanged",
-        "late",
-        "created_at",
-        "started_at",
-        "finished_at",
-    )
+    readonly_fields = flatten(fields)
     inlines = (RowErrorInline,)
     actions = None
 
     @admin.display(description="信息类型", ordering="type_code")
     def type_name(self, batch: Batch) -> str:
-        return _type_name(batch.type_code)
+        return catalog_type_name(batch.type_code)
 
     @admin.display(description="工作台")
     def office_link(self, batch: Batch) -> str:
@@ -172,12 +113,3 @@ class BatchAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Batch]:
         return scope_to_user(request.user, super().get_queryset(request))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -15,6 +15,10 @@ class BatchStatus(models.TextChoices):
     FAILED = "failed", "文件被拒绝"
 
 
+#: The row counts of a batch, in the order they are shown and reported.
+BATCH_COUNTS = ("submitted", "accepted", "rejected", "created", "updated", "unchanged", "late")
+
+
 class Batch(models.Model):
     department = models.ForeignKey(
         Department, verbose_name="报送部门", on_delete=models.PROTECT, related_name="batches"
@@ -53,6 +57,10 @@ class Batch(models.Model):
 
     def __str__(self) -> str:
         return f"批次 {self.pk}（{self.filename or self.get_source_display()}）"
+
+    def counts(self) -> dict[str, int]:
+        """The row counts (``BATCH_COUNTS``) by name, in that order."""
+        return {name: getattr(self, name) for name in BATCH_COUNTS}
 
 
 class RowError(models.Model):

@@ -26,7 +26,7 @@ from xinyong.catalog.model import RecordType
 from xinyong.core import publicity, ric
 from xinyong.core.workdays import ScheduleMissing, WorkCalendar
 from xinyong.departments.models import Department
-from xinyong.ingest.models import Batch, RowError
+from xinyong.ingest.models import BATCH_COUNTS, Batch, RowError
 from xinyong.records.models import CreditRecord, RecordStatus, RecordVersion, VersionAction
 from xinyong.subjects.identity import SubjectRef, kind_for, pii_box, resolve
 from xinyong.subjects.models import SubjectKind
@@ -185,17 +185,7 @@ class Ingestion:
             b.submitted += len(chunk)
             b.accepted += len(stored)
             b.rejected += len(rejected)
-            b.save(
-                update_fields=[
-                    "submitted",
-                    "accepted",
-                    "rejected",
-                    "created",
-                    "updated",
-                    "unchanged",
-                    "late",
-                ]
-            )
+            b.save(update_fields=list(BATCH_COUNTS))
         if self.keep_verdicts:
             self.verdicts.extend(stored)
             self.verdicts.extend(

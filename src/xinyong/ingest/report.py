@@ -191,13 +191,7 @@ def progress(batch: Batch) -> dict[str, Any]:
         "done": batch.submitted,
         "total_estimate": total,
         "percent": percent,
-        "submitted": batch.submitted,
-        "accepted": batch.accepted,
-        "rejected": batch.rejected,
-        "created": batch.created,
-        "updated": batch.updated,
-        "unchanged": batch.unchanged,
-        "late": batch.late,
+        **batch.counts(),
         "error": batch.error,
     }
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from xinyong.audit.admin import AuditedAdminMixin
+from xinyong.audit.admin import AuditedAdminMixin, FieldValueFilter, ReadOnlyAdminMixin
 from xinyong.catalog.model import default_catalog
 from xinyong.departments.permissions import scope_to_user
 from xinyong.records.models import CreditRecord, RecordVersion
@@ -33,18 +33,7 @@ _READ_ONLY_VERSION_FIELDS = (
 )
 
 
-class _ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class RecordVersionInline(_ReadOnly, admin.TabularInline):
+class RecordVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RecordVersion
     fields = _READ_ONLY_VERSION_FIELDS
     readonly_fields = _READ_ONLY_VERSION_FIELDS
@@ -54,26 +43,24 @@ class RecordVersionInline(_ReadOnly, admin.TabularInline):
     verbose_name_plural = "历史版本"
 
 
-def _type_name(code: str) -> str:
+def catalog_type_name(code: str) -> str:
+    """The name of the information type ``code`` in any catalog version, else the code."""
     names = {rt.code: rt.name for rt in default_catalog().all_types()}
     return names.get(code, code)
 
 
-class TypeFilter(admin.SimpleListFilter):
+class TypeFilter(FieldValueFilter):
+    """Filter a model with a ``type_code`` field by the current catalog's types."""
+
     title = "信息类型"
     parameter_name = "type_code"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return sorted((rt.code, rt.name) for rt in default_catalog().current())
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value():
-            return queryset.filter(type_code=self.value())
-        return queryset
-
 
 @admin.register(CreditRecord)
-class CreditRecordAdmin(_ReadOnly, AuditedAdminMixin, admin.ModelAdmin):
+class CreditRecordAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "doc_no",
         "subject",
@@ -137,7 +124,7 @@ class CreditRecordAdmin(_ReadOnly, AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="信息类型", ordering="type_code")
     def type_name(self, record: CreditRecord) -> str:
-        return _type_name(record.type_code)
+        return catalog_type_name(record.type_code)
 
     @admin.display(description="工作台")
     def office_link(self, record: CreditRecord) -> str:
@@ -149,7 +136,7 @@ class CreditRecordAdmin(_ReadOnly, AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RecordVersion)
-class RecordVersionAdmin(_ReadOnly, admin.ModelAdmin):
+class RecordVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("record", "version", "action", "source", "submitter", "batch", "received_at")
     list_filter = ("action", "source")
     search_fields = ("record__doc_no", "content_hash")
