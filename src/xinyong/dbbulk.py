@@ -22,7 +22,7 @@ def _converters(model: type[models.Model], names: tuple[str, ...]) -> list[Calla
     for name in names:
         field = model._meta.get_field(name)
         if isinstance(field, models.JSONField):
-            result.append(functools.partial(field.get_db_prep_save, connection=connection))
+            result.append(functools.partial(_json, field))
         elif isinstance(field, models.DateTimeField):
             result.append(ops.adapt_datetimefield_value)
         elif isinstance(field, models.DateField):
@@ -42,6 +42,19 @@ def _converters(model: type[models.Model], names: tuple[str, ...]) -> list[Calla
 
 def _identity(value: Any) -> Any:
     return value
+
+
+class JsonText(str):
+    """JSON already serialised by the caller: stored as it is (text on SQLite; PostgreSQL
+    casts the untyped parameter to jsonb), so a row's JSON is written once, not per column."""
+
+    __slots__ = ()
+
+
+def _json(field: models.JSONField, value: Any) -> Any:
+    if value.__class__ is JsonText:
+        return str(value)
+    return field.get_db_prep_save(value, connection=connection)
 
 
 def _column(model: type[models.Model], name: str) -> str:

@@ -98,3 +98,22 @@ def test_listing_records_the_public_cannot_see_is_audited(client, market_submitt
     assert client.get("/api/v1/records").status_code == 200
     reads = AuditEvent.objects.filter(action="read").order_by("pk")
     assert [e.detail["records"] for e in reads] == [[revoked.pk], [revoked.pk]]
+
+
+def test_a_stored_record_reads_back_with_the_id_number_masked(market_submitter, market_dept):
+    from tests.ingest.factories import person_id
+
+    from xinyong.core.pii import PiiBox
+
+    number = person_id(5)
+    overrides = {"行政相对人类别": "自然人", "行政相对人代码": "", "法定代表人": ""}
+    overrides |= {"证件类型": "身份证", "证件号码": number}
+    row = penalty(1, market_dept.code, **overrides)
+    submit_file(market_submitter, market_dept, "xzcf", io.BytesIO(to_csv([row])), "a.csv")
+    record = CreditRecord.objects.get()
+    assert record.data["id_number"] == number[:4] + "*" * 10 + number[-4:]
+    assert record.data["decision_date"] == "2026-03-02"
+    assert record.versions.get().data == record.data
+    from django.conf import settings
+
+    assert number in PiiBox(settings.PII_KEY).decrypt(record.pii_cipher)

@@ -25,6 +25,7 @@ from xinyong import dbbulk
 from xinyong.catalog.model import RecordType
 from xinyong.core import publicity, ric
 from xinyong.core.workdays import ScheduleMissing, WorkCalendar
+from xinyong.dbbulk import JsonText
 from xinyong.departments.models import Department
 from xinyong.ingest.models import BATCH_COUNTS, Batch, RowError
 from xinyong.records.models import CreditRecord, RecordStatus, RecordVersion, VersionAction
@@ -267,18 +268,21 @@ class Ingestion:
 
     # -- storing a chunk ----------------------------------------------------------------
 
-    def _protect(self, clean: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
-        """Public-safe data (ID numbers masked), the encrypted PII, and the content hash."""
+    def _protect(self, clean: dict[str, Any]) -> tuple[dict[str, Any], JsonText, str, str]:
+        """Public-safe data (ID numbers masked) as a dict and as JSON text, the encrypted PII,
+        and the content hash."""
         data = {k: _json_value(v) for k, v in clean.items() if v is not None and v != ""}
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         digest = hmac.new(self.mac_key, canonical.encode(), hashlib.sha256).hexdigest()
         pii = {k: data[k] for k in self.pii_keys if k in data}
         cipher = ""
-        if pii:
-            cipher = self.box.encrypt(json.dumps(pii, ensure_ascii=False))
-            for k, v in pii.items():
-                data[k] = ric.mask(str(v))
-        return data, cipher, digest
+        if not pii:
+            return data, JsonText(canonical), cipher, digest
+        cipher = self.box.encrypt(json.dumps(pii, ensure_ascii=False))
+        for k, v in pii.items():
+            data[k] = ric.mask(str(v))
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return data, JsonText(text), cipher, digest
 
     def _timeliness(self, decision_date: dt.date, received: dt.date) -> tuple[int | None, bool]:
         try:
@@ -349,7 +353,7 @@ class Ingestion:
             record = existing.get(c.decision_key) or (
                 creates[c.decision_key][0] if c.decision_key in creates else None
             )
-            data, cipher, digest = self._protect(c.clean)
+            data, text, cipher, digest = self._protect(c.clean)
             decision_date: dt.date = c.roles["decision_date"]
             subject = subjects[c.ref.key(self.box)]
             if record is not None and record.content_hash == digest:
@@ -366,10 +370,10 @@ class Ingestion:
                     if record.pk:
                         updates[record.pk] = record
                     b.updated += 1
-                self._fill(record, c, subject, data, cipher, digest, decision_date)
+                self._fill(record, c, subject, data, text, cipher, digest, decision_date)
             if record.late and action != VersionAction.UNCHANGED:
                 b.late += 1
-            versions.append((record, [record.version, action, data, cipher, digest, c.row]))
+            versions.append((record, [record.version, action, text, cipher, digest, c.row]))
             verdicts.append(RowVerdict(row=c.row, accepted=True, action=action, late=record.late))
         dbbulk.save_new([r for r, _ in creates.values()])
         if updates:
@@ -390,6 +394,7 @@ class Ingestion:
         c: _Candidate,
         subject: Any,
         data: dict[str, Any],
+        text: JsonText,
         cipher: str,
         digest: str,
         decision_date: dt.date,
@@ -402,7 +407,8 @@ class Ingestion:
         record.authority_name = str(roles.get("authority_name") or self.department.name)
         record.authority_code, record.doc_no = c.decision_key
         record.decision_date = decision_date
-        record.data = data
+        # New records are written by dbbulk with the text as is; updates go through the ORM.
+        record.data = text if record.pk is None else data
         record.pii_cipher = cipher
         record.penalty_category = _text(roles.get("penalty_category"))[:200]
         record.fine_amount = roles.get("fine_amount")
