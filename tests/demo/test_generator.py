@@ -192,3 +192,33 @@ def test_serve_collects_static_files_once_then_starts_waitress(
     assert collect_static_if_needed() is False  # nothing changed: not collected again
     with pytest.raises(CommandError, match="端口"):
         call_command("serve", "--port", "70000")
+
+
+def test_the_same_seed_gives_the_same_county_in_another_process(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """String hashing differs between processes; the generated county must not."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import datetime as dt, django, json; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "from xinyong.demo.generator import build\n"
+        "from xinyong.ingest.models import Batch\n"
+        "from django.db.models import Sum\n"
+        "build(seed=5, subjects=200, records=600, years=1, log=lambda m: None,\n"
+        "      now=dt.datetime(2026, 6, 1, 10, tzinfo=dt.timezone.utc))\n"
+        "print(json.dumps(Batch.objects.aggregate(Sum('rejected'), Sum('accepted'))))\n"
+    )
+    outputs = []
+    for seed in ("1", "2"):
+        data = tmp_path / seed
+        env = dict(os.environ, PYTHONHASHSEED=seed, XINYONG_DATA_DIR=str(data))
+        env["DJANGO_SETTINGS_MODULE"] = "xinyong.settings"
+        env["XINYONG_DATABASE_URL"] = f"sqlite:///{data / 'demo.sqlite3'}"
+        done = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        outputs.append(done.stdout.strip().splitlines()[-1])
+    assert outputs[0] == outputs[1]
