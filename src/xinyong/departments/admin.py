@@ -246,16 +246,8 @@ class ApiTokenAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_select_related = ("user", "created_by")
     ordering = ("-created_at",)
     actions = ("revoke_tokens",)
-    view_fields = (
-        "prefix_display",
-        "user",
-        "name",
-        "created_at",
-        "created_by",
-        "status",
-        "revoked_at",
-        "last_used_at",
-    )
+    # The detail page shows what the list shows: a token has nothing else worth seeing.
+    view_fields = list_display
 
     @admin.display(description="前缀", ordering="prefix")
     def prefix_display(self, token: ApiToken) -> str:
