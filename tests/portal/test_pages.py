@@ -425,3 +425,26 @@ def test_search_reads_names_codes_id_numbers_and_pinyin():
     assert partial.kind == "id" and PERSON_ID[:17] not in partial.display
     assert parse_query("Jian Cai").value == "jiancai"
     assert parse_query("绿源").kind == "name"
+
+
+def test_the_category_filter_finds_decisions_with_several_categories(
+    client, county, market_dept, today
+):
+    both = make_record(
+        county["company"],
+        market_dept,
+        "xzcf",
+        decision_date=today - dt.timedelta(days=3),
+        penalty_category="警告；罚款；没收违法所得",
+    )
+    lookalike = make_record(
+        county["company"],
+        market_dept,
+        "xzcf",
+        decision_date=today - dt.timedelta(days=4),
+        penalty_category="没收非法财物",
+    )
+    for category in ("警告", "罚款", "没收违法所得"):
+        page = html(client, "/gs/xzcf/", category=category)
+        assert both.doc_no in page, category
+        assert lookalike.doc_no not in page, category

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 
 from django.core.cache import cache
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -360,7 +360,14 @@ class ListFilters:
         if self.date_to:
             qs = qs.filter(decision_date__lte=self.date_to)
         if self.category:
-            qs = qs.filter(penalty_category=self.category)
+            # A decision may impose several categories, stored joined by "；" (警告；罚款).
+            c = self.category
+            qs = qs.filter(
+                Q(penalty_category=c)
+                | Q(penalty_category__startswith=f"{c}；")
+                | Q(penalty_category__endswith=f"；{c}")
+                | Q(penalty_category__contains=f"；{c}；")
+            )
         if self.who.kind == "empty":
             return qs
         if self.subject_ids is None:
