@@ -8,6 +8,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _inline_ingest(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _inline_ingest(settings, tmp_path: Path, schedule_for_today) -> None:  # type: ignore[no-untyped-def]
     settings.XINYONG_INGEST_INLINE = True
     settings.MEDIA_ROOT = tmp_path / "media"
