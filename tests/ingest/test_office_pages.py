@@ -530,3 +530,20 @@ def test_the_upload_page_offers_each_types_templates(client, market_submitter):
     page = client.get("/office/upload/").content.decode()
     assert "/templates/xzcf.xlsx" in page
     assert "/templates/xzxk.csv" in page
+
+
+def test_the_dashboard_flags_sources_that_stopped_sending(
+    client: Client, operator: User, market_submitter: User, market_dept: Department, tax_dept
+) -> None:
+    submit(market_submitter, market_dept, [penalty(1, market_dept.code)], "一.csv")
+    page = logged_in(client, operator).get("/office/").content.decode()
+    section = page.split("报送来源活跃情况", 1)[1].split("</table>", 1)[0]
+    market_row = section.split(market_dept.name, 1)[1].split("</tr>", 1)[0]
+    tax_row = section.split(tax_dept.name, 1)[1].split("</tr>", 1)[0]
+    assert "正常" in market_row
+    assert "从未报送" in tax_row and "已停报" in tax_row
+    # a month later without new data the market office is flagged too
+    Batch.objects.update(created_at=timezone.now() - dt.timedelta(days=40))
+    page = client.get("/office/").content.decode()
+    section = page.split("报送来源活跃情况", 1)[1].split("</table>", 1)[0]
+    assert "已停报" in section.split(market_dept.name, 1)[1].split("</tr>", 1)[0]

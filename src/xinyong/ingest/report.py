@@ -13,6 +13,7 @@ mode, so memory stays flat for files of hundreds of thousands of rows. Every cel
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 import tempfile
@@ -22,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from xinyong.catalog.validate import safe_cell
+from xinyong.departments.models import Department
 from xinyong.ingest.models import Batch, BatchStatus
 from xinyong.ingest.pipeline import TIMELY_WORKDAYS
 from xinyong.ingest.readers import FileRejected, open_sheet
@@ -305,3 +307,34 @@ def verdict_file(batch: Batch) -> IO[bytes]:
         raise
     fh.seek(0)
     return fh
+
+
+#: R-ING-4: departments update their records at least monthly.
+SILENT_AFTER_DAYS = 31
+
+
+@dataclass
+class SourceActivity:
+    department: str
+    last_received: dt.datetime | None
+    days_silent: int | None
+
+    @property
+    def silent(self) -> bool:
+        return self.days_silent is None or self.days_silent > SILENT_AFTER_DAYS
+
+
+def source_activity(departments: QuerySet[Department], now: dt.datetime) -> list[SourceActivity]:
+    """Each active department with the time it last delivered rows (any accepted batch), the
+    ones silent for more than a month first: a source that stops sending is flagged."""
+    last = dict(
+        Batch.objects.filter(department__in=departments, accepted__gt=0)
+        .values_list("department_id")
+        .annotate(latest=Max("created_at"))
+    )
+    rows = []
+    for department in departments.filter(is_active=True).order_by("name"):
+        latest = last.get(department.pk)
+        days = (now - latest).days if latest else None
+        rows.append(SourceActivity(department.name, latest, days))
+    return sorted(rows, key=lambda r: (not r.silent, r.department))

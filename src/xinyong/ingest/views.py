@@ -23,6 +23,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,7 +31,11 @@ from xinyong.audit.models import AuditAction
 from xinyong.audit.services import record_request
 from xinyong.catalog.model import CatalogError, RecordType, default_catalog
 from xinyong.departments.models import User
-from xinyong.departments.permissions import ensure_can_act_for, scope_to_user
+from xinyong.departments.permissions import (
+    ensure_can_act_for,
+    scope_to_user,
+    visible_departments,
+)
 from xinyong.ingest import report
 from xinyong.ingest.forms import RecordEntryForm, RecordFilterForm, RevokeForm, UploadForm
 from xinyong.ingest.models import Batch, BatchStatus
@@ -143,6 +148,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .filter(status__in=(BatchStatus.PENDING, BatchStatus.RUNNING))
         .count(),
         "timely_workdays": report.TIMELY_WORKDAYS,
+        "sources": report.source_activity(visible_departments(user), timezone.now()),
+        "silent_after": report.SILENT_AFTER_DAYS,
     }
     return render(request, "office/dashboard.html", context)
 
