@@ -103,10 +103,9 @@ class RowsIn(Schema):
     )
 
 
-class RowsOut(Schema):
-    """按行报送的结果：接收 + 拒绝 = 提交。"""
+class BatchCounts(Schema):
+    """一个批次的行数：接收 + 拒绝 = 提交。"""
 
-    batch: int = Field(description="批次编号，可用 GET /batches/{id} 查询")
     submitted: int = Field(description="提交行数")
     accepted: int = Field(description="接收行数")
     rejected: int = Field(description="拒绝行数")
@@ -114,6 +113,12 @@ class RowsOut(Schema):
     updated: int = Field(description="更新记录数")
     unchanged: int = Field(description="内容未变的行数")
     late: int = Field(description="超期报送的记录数")
+
+
+class RowsOut(BatchCounts):
+    """按行报送的结果：接收 + 拒绝 = 提交。"""
+
+    batch: int = Field(description="批次编号，可用 GET /batches/{id} 查询")
     rows: list[RowVerdictOut] = Field(description="逐行结果，按行号排序")
 
 
@@ -125,7 +130,7 @@ class DepartmentRef(Schema):
     code: str = Field(description="统一社会信用代码")
 
 
-class BatchOut(Schema):
+class BatchOut(BatchCounts):
     """报送批次的概况。"""
 
     id: int = Field(description="批次编号")
@@ -144,13 +149,6 @@ class BatchOut(Schema):
     filename: str = Field(description="文件名（文件报送时）")
     file_sha256: str = Field(description="文件的 SHA-256 摘要")
     encoding: str = Field(description="CSV 文件的编码")
-    submitted: int = Field(description="提交行数")
-    accepted: int = Field(description="接收行数")
-    rejected: int = Field(description="拒绝行数")
-    created: int = Field(description="新增记录数")
-    updated: int = Field(description="更新记录数")
-    unchanged: int = Field(description="内容未变的行数")
-    late: int = Field(description="超期报送的记录数")
     timely_share: float | None = Field(
         description="及时率（%）：7 个工作日内报送的新增/更新记录占比"
     )
