@@ -117,3 +117,22 @@ def test_a_stored_record_reads_back_with_the_id_number_masked(market_submitter, 
     from django.conf import settings
 
     assert number in PiiBox(settings.PII_KEY).decrypt(record.pii_cipher)
+
+
+def test_the_submission_deadline_comes_from_the_catalog(market_submitter, market_dept):
+    from django.utils import timezone
+
+    from xinyong.catalog.model import default_catalog
+    from xinyong.workdays.services import get_calendar
+
+    assert default_catalog().type("xzcf").timely_workdays == 7
+    calendar = get_calendar()
+    # the last working day up to today, so the count does not depend on today's weekday
+    today = calendar.previous_workday(timezone.localdate(), inclusive=True)
+    rows = [
+        penalty(1, market_dept.code, **{"处罚决定日期": calendar.add(today, -7).isoformat()}),
+        penalty(2, market_dept.code, **{"处罚决定日期": calendar.add(today, -8).isoformat()}),
+    ]
+    submit_file(market_submitter, market_dept, "xzcf", io.BytesIO(to_csv(rows)), "a.csv")
+    late = dict(CreditRecord.objects.values_list("row_number", "late"))
+    assert late == {2: False, 3: True}

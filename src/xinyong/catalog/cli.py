@@ -118,7 +118,8 @@ def _show(rt: RecordType, as_json: bool, out: IO[str]) -> None:
     out.write(
         f"{rt.name}（{rt.code}）版本{rt.version}，{rt.effective_from.isoformat()}起生效\n"
         f"性质：{rt.polarity}  公开：{rt.disclosure}  公示期限规则：{rt.publicity or '无'}"
-        f"  报送部门：{'所有部门' if providers == 'any' else providers}\n"
+        f"  报送部门：{'所有部门' if providers == 'any' else providers}"
+        f"  报送时限：{f'{rt.timely_workdays}个工作日' if rt.timely_workdays else '无'}\n"
     )
     if rt.extends:
         out.write(f"扩展自：{rt.extends}\n")

@@ -34,8 +34,6 @@ from xinyong.subjects.models import SubjectKind
 
 CHUNK_ROWS = 2000
 NOTE_SAMPLES = 10
-#: 双公示 records are due within 7 working days of the decision (发改办财金〔2018〕424号).
-TIMELY_WORKDAYS = 7
 
 
 @dataclass
@@ -290,7 +288,9 @@ class Ingestion:
         except ScheduleMissing as exc:
             self.warnings.add(f"{exc}；这些记录的及时性暂未计算")
             return None, False
-        return taken, taken > TIMELY_WORKDAYS
+        # The deadline is catalog data (双公示: 7 working days, 发改办财金〔2018〕424号).
+        deadline = self.rt.timely_workdays
+        return taken, deadline is not None and taken > deadline
 
     def _window(self, roles: dict[str, Any], decision_date: dt.date) -> publicity.Window | None:
         if not self.publicity_rule:

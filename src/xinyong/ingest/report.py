@@ -28,13 +28,11 @@ from django.db.models import Count, Max, Q, QuerySet
 from xinyong.catalog.validate import safe_cell
 from xinyong.departments.models import Department
 from xinyong.ingest.models import Batch, BatchStatus
-from xinyong.ingest.pipeline import TIMELY_WORKDAYS
 from xinyong.ingest.readers import FileRejected, open_sheet
 from xinyong.records.models import CreditRecord, RecordVersion, VersionAction
 
 __all__ = [
     "RESULT_LABELS",
-    "TIMELY_WORKDAYS",
     "Timeliness",
     "VerdictUnavailable",
     "batch_timeliness",
@@ -43,6 +41,7 @@ __all__ = [
     "estimate_rows",
     "progress",
     "record_timeliness",
+    "timely_workdays",
     "write_verdict",
 ]
 
@@ -338,3 +337,11 @@ def source_activity(departments: QuerySet[Department], now: dt.datetime) -> list
         days = (now - latest).days if latest else None
         rows.append(SourceActivity(department.name, latest, days))
     return sorted(rows, key=lambda r: (not r.silent, r.department))
+
+
+def timely_workdays() -> str:
+    """The submission deadlines of the catalog's types in force, for page texts ("7")."""
+    from xinyong.catalog.model import default_catalog
+
+    days = sorted({t.timely_workdays for t in default_catalog().current() if t.timely_workdays})
+    return "/".join(str(d) for d in days) or "—"

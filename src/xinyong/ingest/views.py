@@ -147,7 +147,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "running": _batches(user)
         .filter(status__in=(BatchStatus.PENDING, BatchStatus.RUNNING))
         .count(),
-        "timely_workdays": report.TIMELY_WORKDAYS,
+        "timely_workdays": report.timely_workdays(),
         "sources": report.source_activity(visible_departments(user), timezone.now()),
         "silent_after": report.SILENT_AFTER_DAYS,
     }
@@ -385,7 +385,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "fields": _field_rows(rt, record.data),
         "history": history,
         "revoke_form": RevokeForm(),
-        "timely_workdays": report.TIMELY_WORKDAYS,
+        "timely_workdays": rt.timely_workdays if rt else None,
         "is_public": is_public,
     }
     return render(request, "office/record_detail.html", context)

@@ -42,8 +42,8 @@ ENV_DIRS = "XINYONG_CATALOG_DIRS"
 # fmt: off
 _TYPE_KEYS = (
     "code", "name", "version", "effective_from", "description", "basis", "polarity",
-    "disclosure", "publicity", "providers", "roles", "checks", "ignore_headers", "fields",
-    "extends"
+    "disclosure", "publicity", "timely_workdays", "providers", "roles", "checks",
+    "ignore_headers", "fields", "extends"
 )
 # fmt: on
 # fmt: off
@@ -561,6 +561,9 @@ def _load_type(
             _line(body, "publicity"),
             f"{what}的公示期限规则“{publicity}”未定义（已有：{'、'.join(publicity_ids)}）",
         )
+    timely_workdays = _int(
+        src, body, "timely_workdays", what, inherit("timely_workdays", None), 1, 365
+    )
     providers: str | tuple[str, ...]
     if "providers" not in body:
         providers = inherit("providers", "any")
@@ -657,6 +660,7 @@ def _load_type(
         polarity=polarity,
         disclosure=disclosure,
         publicity=publicity,
+        timely_workdays=timely_workdays,
         providers=providers,
         roles=roles,
         checks=tuple(checks),

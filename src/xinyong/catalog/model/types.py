@@ -291,6 +291,8 @@ class RecordType:
     polarity: str = "中性"
     disclosure: str = "公开"
     publicity: str | None = None
+    #: records are due within this many working days of the decision (None: no deadline)
+    timely_workdays: int | None = None
     #: "any" (every department may supply it) or department names
     providers: str | tuple[str, ...] = "any"
     roles: dict[str, str] = field(default_factory=dict)
@@ -392,6 +394,7 @@ class RecordType:
             "polarity": self.polarity,
             "disclosure": self.disclosure,
             "publicity": self.publicity,
+            "timely_workdays": self.timely_workdays,
             "providers": self.providers
             if isinstance(self.providers, str)
             else list(self.providers),
