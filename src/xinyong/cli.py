@@ -20,10 +20,11 @@ def main(argv: list[str] | None = None) -> None:
     from xinyong.catalog.model import CatalogError
     from xinyong.config import ConfigError
     from xinyong.core.publicity import PublicityRuleError
+    from xinyong.core.ruledata import RuleError
 
     try:
         execute_from_command_line(args)
-    except (CatalogError, PublicityRuleError, ConfigError) as exc:
+    except (CatalogError, PublicityRuleError, RuleError, ConfigError) as exc:
         # Rules and configuration are checked at start-up; say what is wrong and stop.
         print(f"启动失败：{exc}", file=sys.stderr)
         sys.exit(2)

@@ -11,5 +11,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("xinyong.api.urls")),
     path("office/", include("xinyong.ingest.urls")),
+    path("", include("xinyong.lists.urls")),
+    path("", include("xinyong.jrp.urls")),
+    path("", include("xinyong.objections.urls")),
+    path("", include("xinyong.repair.urls")),
+    path("", include("xinyong.commitments.urls")),
     path("", include("xinyong.portal.urls")),
 ]

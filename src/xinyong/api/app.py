@@ -18,3 +18,8 @@ def ping(request):  # type: ignore[no-untyped-def]
 
 api.add_router("", "xinyong.departments.api.router")
 api.add_router("/", "xinyong.api.collection.router")
+api.add_router("/", "xinyong.lists.api.router")
+api.add_router("/", "xinyong.jrp.api.router")
+api.add_router("/", "xinyong.objections.api.router")
+api.add_router("/", "xinyong.repair.api.router")
+api.add_router("/", "xinyong.commitments.api.router")

@@ -24,6 +24,7 @@ class Source(models.TextChoices):
 class RecordStatus(models.TextChoices):
     ACTIVE = "active", "有效"
     REVOKED = "revoked", "已撤销"
+    REPAIRED = "repaired", "已修复"
 
 
 class RecordQuerySet(models.QuerySet["CreditRecord"]):
@@ -73,6 +74,7 @@ class CreditRecord(models.Model):
     )
     revoked_reason = models.TextField("撤销原因", blank=True)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    repaired_at = models.DateTimeField("修复时间", null=True, blank=True)
     # Provenance of the current version; older versions live in RecordVersion.
     batch = models.ForeignKey(
         "ingest.Batch", verbose_name="批次", null=True, on_delete=models.PROTECT, related_name="+"
@@ -142,6 +144,7 @@ class VersionAction(models.TextChoices):
     UPDATE = "update", "更新"
     UNCHANGED = "unchanged", "重复报送（内容未变）"
     REVOKE = "revoke", "撤销"
+    REPAIR = "repair", "信用修复"
 
 
 class RecordVersion(models.Model):
