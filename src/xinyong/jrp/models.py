@@ -14,8 +14,14 @@ from xinyong.subjects.models import Subject
 class Check(models.Model):
     """One call: a department checks one subject or a batch, in a business scenario."""
 
+    # Empty: the credit office (信用办) itself, e.g. an operator's script.
     department = models.ForeignKey(
-        Department, verbose_name="核查部门", on_delete=models.PROTECT, related_name="checks"
+        Department,
+        verbose_name="核查部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checks",
     )
     user = models.ForeignKey(User, verbose_name="核查人", null=True, on_delete=models.SET_NULL)
     scenario = models.CharField("业务场景", max_length=20)

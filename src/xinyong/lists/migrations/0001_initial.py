@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('departments', '0002_uscc_code_submitter_department'),
-        ('records', '0003_creditrecord_repaired_at_alter_creditrecord_status_and_more'),
+        ('records', '0003_repair_status'),
         ('subjects', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
