@@ -34,6 +34,7 @@ __all__ = [
     "ensure_can_act_for",
     "ensure_denial_recorded",
     "ensure_operator",
+    "refuse",
     "scope_to_user",
     "visible_departments",
 ]
@@ -121,6 +122,18 @@ def _deny(
         audit["detail"]["method"] = request.method
     event = record(**audit)
     return PermissionDenied(message, event=event, audit=audit)
+
+
+def refuse(
+    user: Any,
+    message: str,
+    *,
+    department: Department | None = None,
+    what: str = "",
+    request: Any = None,
+) -> PermissionDenied:
+    """A ``PermissionDenied`` for a rule of a capability (audited like every refusal)."""
+    return _deny(user, message, department=department, what=what, request=request)
 
 
 def ensure_can_act_for(
