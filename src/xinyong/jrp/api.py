@@ -191,24 +191,6 @@ def _department(request: HttpRequest, code: str | None) -> Department | None:
     return department
 
 
-def _result(r: checking.SubjectResult) -> dict[str, Any]:
-    return {
-        "position": r.position,
-        "query_code": r.query_code,
-        "query_name": r.query_name,
-        "valid": r.valid,
-        "error": r.error,
-        "subject_id": r.subject_id,
-        "subject_name": r.subject_name,
-        "matched_by": r.matched_by,
-        "hit": r.hit,
-        "entries": [e.as_dict() for e in r.entries],
-        "measures": r.measures,
-        "suspended_measures": r.suspended_measures,
-        "explanation": r.explanation,
-    }
-
-
 def _item(request: HttpRequest, check_id: int, position: int) -> CheckItem:
     item = get_object_or_404(
         CheckItem.objects.select_related("check_run__department"),
@@ -238,16 +220,7 @@ def check(request: HttpRequest, body: CheckIn) -> dict[str, Any]:
         )
     except checking.CheckError as exc:
         raise ApiError(422, "check_refused", str(exc)) from None
-    run = outcome.check
-    return {
-        "check_id": run.pk,
-        "scenario": run.scenario,
-        "scenario_name": catalog().scenarios[run.scenario],
-        "checked_on": run.checked_on,
-        "queries": run.queries,
-        "hits": run.hits,
-        "results": [_result(r) for r in outcome.results],
-    }
+    return outcome.as_dict()
 
 
 @router.post(

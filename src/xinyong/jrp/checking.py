@@ -127,11 +127,40 @@ class SubjectResult:
     def hit(self) -> bool:
         return bool(self.entries)
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "position": self.position,
+            "query_code": self.query_code,
+            "query_name": self.query_name,
+            "valid": self.valid,
+            "error": self.error,
+            "subject_id": self.subject_id,
+            "subject_name": self.subject_name,
+            "matched_by": self.matched_by,
+            "hit": self.hit,
+            "entries": [e.as_dict() for e in self.entries],
+            "measures": self.measures,
+            "suspended_measures": self.suspended_measures,
+            "explanation": self.explanation,
+        }
+
 
 @dataclass
 class CheckOutcome:
     check: Check
     results: list[SubjectResult]
+
+    def as_dict(self) -> dict[str, Any]:
+        run = self.check
+        return {
+            "check_id": run.pk,
+            "scenario": run.scenario,
+            "scenario_name": catalog().scenarios[run.scenario],
+            "checked_on": run.checked_on,
+            "queries": run.queries,
+            "hits": run.hits,
+            "results": [r.as_dict() for r in self.results],
+        }
 
 
 # -- the list names, indexed once per change of the lists ---------------------------------
@@ -440,11 +469,12 @@ def run_check(
         raise CheckError("没有提交需要核查的主体")
     if len(queries) > MAX_BATCH:
         raise CheckError(f"一次最多核查{MAX_BATCH}个主体，本次{len(queries)}个")
-    if department is None:
+    # ``user`` None: the platform's own command line, run by whoever runs the server.
+    if user is not None and department is None:
         from xinyong.departments.permissions import ensure_operator
 
         ensure_operator(user, what="以信用办名义核查", request=request)
-    else:
+    elif user is not None:
         ensure_can_act_for(user, department, what="联合奖惩核查", request=request)
     day = day or timezone.localdate()
     department_code = department.code if department else None

@@ -20,7 +20,7 @@ from xinyong.audit.models import AuditAction
 from xinyong.audit.services import client_ip, record
 from xinyong.departments.models import Department
 from xinyong.departments.permissions import ensure_can_act_for, refuse
-from xinyong.jrp.models import CheckItem, Clearance, Feedback
+from xinyong.jrp.models import Check, CheckItem, Clearance, Feedback
 
 __all__ = [
     "FeedbackError",
@@ -167,9 +167,10 @@ def feedback_rates(start: dt.date, end: dt.date) -> list[RateRow]:
         triggered[dep] = triggered.get(dep, 0) + 1
         if row["n_feedback"] >= len(row["measures"]):
             answered[dep] = answered.get(dep, 0) + 1
-    departments = Department.objects.filter(
-        Q(pk__in=triggered) | Q(checks__isnull=False)
-    ).distinct()
+    checked = Check.objects.filter(
+        checked_on__gte=start, checked_on__lte=end, department__isnull=False
+    ).values("department_id")
+    departments = Department.objects.filter(Q(pk__in=triggered) | Q(pk__in=checked))
     return sorted(
         (RateRow(d, triggered.get(d.pk, 0), answered.get(d.pk, 0)) for d in departments),
         key=lambda r: (-(r.rate or 0), r.department.name),
