@@ -14,6 +14,7 @@ from xinyong.lists.services import add_entry, name_key
 from xinyong.subjects.identity import SubjectRef, resolve
 from xinyong.subjects.models import Subject, SubjectKind
 
+MARKET_CODE_FOR_TESTS = "11330100MB0000019K"
 FINANCE_CODE = "11330100MB00000434"
 BAD_COMPANY = uscc.build("91330110", "MA0000B1")
 GOOD_COMPANY = uscc.build("91330110", "MA0000C2")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -58,5 +57,4 @@ class Command(BaseCommand):
             outcome = run_check(user, department, options["scenario"], queries, via="cli")
         except CheckError as exc:
             raise CommandError(str(exc)) from None
-        json.dump(outcome.as_dict(), sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        self.stdout.write(json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2, default=str))
