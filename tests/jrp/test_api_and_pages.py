@@ -114,6 +114,8 @@ def test_a_counter_clerk_checks_on_the_page_and_feeds_back(
     item = CheckItem.objects.get(check_run=check, position=1)
     assert item.feedback.get().reason == "合同已签订"
     assert "触发反馈率" in client.get("/office/jrp/").content.decode()
+    dashboard = client.get("/office/").content.decode()
+    assert "联合奖惩触发反馈率" in dashboard and "示范县市场监督管理局" in dashboard
 
 
 def test_a_department_cannot_open_another_departments_check(

@@ -8,6 +8,7 @@ reason; the refusal itself is already in the audit log.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -150,8 +151,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "timely_workdays": report.timely_workdays(),
         "sources": report.source_activity(visible_departments(user), timezone.now()),
         "silent_after": report.SILENT_AFTER_DAYS,
+        **_jrp_figures(user),
     }
     return render(request, "office/dashboard.html", context)
+
+
+def _jrp_figures(user: User) -> dict[str, Any]:
+    """The trigger-feedback rate of the last 30 days (R-JRP-3), a dashboard figure."""
+    from xinyong.jrp.views import RATE_DAYS, visible_rates
+
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=RATE_DAYS - 1)
+    return {"rates": visible_rates(user, start, today), "rate_start": start, "rate_end": today}
 
 
 @office_view

@@ -37,6 +37,14 @@ def _checks(user: Any) -> Any:
     return scope_to_user(user, checks)
 
 
+def visible_rates(user: Any, start: dt.date, end: dt.date) -> list[Any]:
+    """触发反馈率 rows the user may see: all departments for operators, else its own."""
+    rates = feedback_rates(start, end)
+    if not user.is_operator:
+        rates = [r for r in rates if r.department.pk == user.department_id]
+    return rates
+
+
 @office_view
 @require_http_methods(["GET", "POST"])
 def check_page(request: HttpRequest) -> HttpResponse:
@@ -60,14 +68,11 @@ def check_page(request: HttpRequest) -> HttpResponse:
             return redirect("jrp:check", pk=outcome.check.pk)
     today = timezone.localdate()
     start = today - dt.timedelta(days=RATE_DAYS - 1)
-    rates = feedback_rates(start, today)
-    if not user.is_operator:
-        rates = [r for r in rates if r.department.pk == user.department_id]
     context = {
         "nav": "jrp",
         "form": form,
         "checks": _page(request, _checks(user), CHECKS_PER_PAGE),
-        "rates": rates,
+        "rates": visible_rates(user, start, today),
         "rate_start": start,
         "rate_end": today,
         "measures": catalog().measures,
