@@ -351,3 +351,23 @@ def test_changing_any_one_character_is_detected(code: str, index: int, char: str
     # within the alphabet the mod-31 check alone catches every single substitution
     if char in REF_ALPHABET:
         assert "check" in [error.part for error in result.errors]
+
+
+_ANY_CHAR = st.sampled_from(uscc.ALPHABET + "IOSVZa-")
+
+
+@given(st.text(_ANY_CHAR, min_size=16, max_size=19))
+def test_the_quick_verdict_agrees_with_the_full_explanation(code: str) -> None:
+    assert uscc.is_valid(code) == uscc.explain(code).valid
+
+
+@given(
+    st.sampled_from(uscc.ALPHABET[:10]),
+    st.text(st.sampled_from(uscc.ALPHABET), min_size=16, max_size=16),
+)
+def test_the_quick_verdict_agrees_on_codes_with_a_correct_check_character(
+    head: str, body: str
+) -> None:
+    code = head + body
+    code += uscc.calc_check_digit(code)
+    assert uscc.is_valid(code) == uscc.explain(code).valid

@@ -73,6 +73,9 @@ _VALUES = {char: value for value, char in enumerate(ALPHABET)}
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 #: Weights of positions 9-16 for the 组织机构代码 check character (GB 11714).
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+#: Values in the 组织机构代码 check (A=10 … Z=35) of the characters a USCC may hold.
+_ORG_VALUES = {c: int(c) if c.isdigit() else ord(c) - ord("A") + 10 for c in ALPHABET}
+_ORG_CHECK = {n: "X" if n == 10 else "0" if n == 11 else str(n) for n in range(1, 12)}
 
 #: The bundled code table.
 TABLE_PATH = Path(__file__).with_name("data") / "uscc_categories.yaml"
@@ -95,6 +98,8 @@ def clean(text: str) -> str:
     >>> clean(' ９１３５－0100 m ')
     '91350100M'
     """
+    if text.isascii() and text.isalnum() and text == text.upper():
+        return text  # already clean: the common case, kept cheap for batch checks
     chars: list[str] = []
     for char in text:
         point = ord(char)
@@ -469,10 +474,32 @@ def is_valid(code: str) -> bool:
     >>> is_valid('91350100M000100Y43'), is_valid('91350100M000100Y4')
     (True, False)
     """
-    try:
-        return bool(validate(code))
-    except InvalidCode:
+    return _quick_valid(compact(code))
+
+
+def _quick_valid(number: str) -> bool:
+    """The verdict of ``explain(number).valid`` without building its messages."""
+    if len(number) != _LENGTH:
         return False
+    total = 0
+    for char, weight in zip(number[:17], _WEIGHTS, strict=True):
+        value = _VALUES.get(char)
+        if value is None:
+            return False
+        total += value * weight
+    if ALPHABET[(31 - total % 31) % 31] != number[17]:
+        return False
+    tbl = table()
+    categories = tbl.categories.get(number[0])
+    if not categories or number[1] not in categories:
+        return False
+    region = number[2:8]
+    if not region.isdigit() or tbl.region_prefix_name(region[:2]) is None:
+        return False
+    org = 0
+    for char, weight in zip(number[8:16], _ORG_WEIGHTS, strict=True):
+        org += _ORG_VALUES[char] * weight
+    return _ORG_CHECK[11 - org % 11] == number[16]
 
 
 def format(code: str) -> str:

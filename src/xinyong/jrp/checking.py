@@ -19,6 +19,7 @@ Matching, in order:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -31,6 +32,7 @@ from django.utils import timezone
 
 from xinyong import dbbulk
 from xinyong.core import ric, uscc
+from xinyong.dbbulk import JsonText
 from xinyong.departments.models import Department
 from xinyong.departments.permissions import ensure_can_act_for
 from xinyong.jrp.measures import Catalog, Measure, catalog
@@ -243,7 +245,7 @@ def _hit(entry: ListEntry, matched_by: str, score: float = 1.0, features: Any = 
         doc_no=entry.doc_no,
         start_date=entry.start_date,
         end_date=entry.end_date,
-        status=entry.get_status_display(),
+        status=_STATUS_LABELS.get(entry.status, entry.status),
         suspended=suspended,
         public=entry.public,
         matched_by=matched_by,
@@ -252,6 +254,7 @@ def _hit(entry: ListEntry, matched_by: str, score: float = 1.0, features: Any = 
     )
 
 
+_STATUS_LABELS = dict(EntryStatus.choices)
 _ENTRY_FIELDS = (
     "id",
     "list_code",
@@ -403,6 +406,8 @@ def _measures(
     cat: Catalog, scenario: str, department_code: str | None, entries: Sequence[EntryHit]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(measures to apply, measures suspended by objections) for the entries hit."""
+    if not entries:
+        return [], []
     active = [e for e in entries if not e.suspended]
     suspended = [e for e in entries if e.suspended]
     apply = cat.triggered({e.list_code for e in active}, scenario, department_code)
@@ -529,24 +534,47 @@ def run_check(
             hits=sum(1 for r in results if r.hit),
             measures_version=cat.version,
         )
-        dbbulk.save_new(
-            [
-                CheckItem(
-                    check_run=check,
-                    position=r.position,
-                    query_name=r.query_name[:200],
-                    query_code=r.query_code[:40],
-                    subject_id=r.subject_id,
-                    matched_by=r.matched_by,
-                    hit=r.hit,
-                    result=_stored(r) if (r.hit or r.error) else {},
-                    measures=[m["code"] for m in r.measures],
-                )
-                for r in results
-            ]
-        )
+        _store_items(check.pk, results)
         _audit_nonpublic(user, check, results, request)
     return CheckOutcome(check, results)
+
+
+_EMPTY_OBJECT = JsonText("{}")
+_EMPTY_LIST = JsonText("[]")
+_ITEM_COLUMNS = (
+    "check_run",
+    "position",
+    "query_name",
+    "query_code",
+    "subject",
+    "matched_by",
+    "hit",
+    "result",
+    "measures",
+)
+
+
+def _store_items(check_id: int, results: Sequence[SubjectResult]) -> None:
+    """One row per subject; a batch of 100,000 is written without building model objects."""
+
+    def dumps(value: Any) -> JsonText:
+        return JsonText(json.dumps(value, ensure_ascii=False, default=str))
+
+    rows = [
+        (
+            check_id,
+            r.position,
+            r.query_name[:200],
+            r.query_code[:40],
+            r.subject_id,
+            r.matched_by,
+            r.hit,
+            dumps(_stored(r)) if (r.hit or r.error) else _EMPTY_OBJECT,
+            dumps([m["code"] for m in r.measures]) if r.measures else _EMPTY_LIST,
+        )
+        for r in results
+    ]
+    dbbulk.insert(CheckItem, _ITEM_COLUMNS, rows)
 
 
 def _stored(result: SubjectResult) -> dict[str, Any]:
