@@ -24,9 +24,9 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -229,11 +229,13 @@ def _masked_agrees(masked: str, number: str) -> bool:
     return all(m in "*" or m == n for m, n in zip(masked, number.upper(), strict=True))
 
 
-def _hit(entry: ListEntry, matched_by: str, score: float = 1.0, features: Any = None) -> EntryHit:
+def _hit(
+    entry: ListEntry | EntryRow, matched_by: str, score: float = 1.0, features: Any = None
+) -> EntryHit:
     list_def = definition(entry.list_code)
     suspended = entry.status == EntryStatus.OBJECTION
     return EntryHit(
-        entry_id=entry.pk,
+        entry_id=entry.id,
         list_code=entry.list_code,
         list_name=list_def.name,
         polarity=list_def.polarity,
@@ -272,37 +274,70 @@ _ENTRY_FIELDS = (
 )
 
 
-def _entries_by_subject(subject_ids: Iterable[int], day: dt.date) -> dict[int, list[ListEntry]]:
-    ids = sorted(set(subject_ids))
-    found: dict[int, list[ListEntry]] = defaultdict(list)
-    for start in range(0, len(ids), _CHUNK):
-        rows = (
-            ListEntry.objects.in_force(day)
-            .filter(subject_id__in=ids[start : start + _CHUNK])
-            .only(*_ENTRY_FIELDS)
-            .order_by("start_date", "id")
-        )
-        for entry in rows:
-            assert entry.subject_id is not None
-            found[entry.subject_id].append(entry)
-    return found
+class EntryRow(NamedTuple):
+    """The columns of a list entry a check reads (raw rows: no ORM on the hot path)."""
+
+    id: int
+    list_code: str
+    subject_id: int | None
+    listed_name: str
+    listed_code: str
+    reason: str
+    legal_basis: str
+    authority_name: str
+    doc_no: str
+    start_date: dt.date
+    end_date: dt.date | None
+    status: str
+    public: bool
 
 
-def _subjects(prepared: Sequence[_Prepared]) -> dict[tuple[str, str], Subject]:
+class SubjectRow(NamedTuple):
+    id: int
+    name: str
+    key: str
+
+
+_IN_FORCE = (EntryStatus.ACTIVE.value, EntryStatus.OBJECTION.value)
+
+
+def _lookup_codes(
+    prepared: Sequence[_Prepared], day: dt.date
+) -> tuple[dict[tuple[str, str], SubjectRow], dict[int, list[EntryRow]]]:
+    """Subjects by code and their entries in force on ``day``: one query per 500 codes.
+
+    Raw SQL (the same on SQLite and PostgreSQL) because building ORM queries cost more than
+    running them for a one-subject check inside a counter clerk's click (R-JRP-5)."""
     box = pii_box()
     for p in prepared:
         if p.kind == "id":
             p.lookup = box.lookup_hash(p.code)
-    found: dict[tuple[str, str], Subject] = {}
+    subjects: dict[tuple[str, str], SubjectRow] = {}
+    entries: dict[int, list[EntryRow]] = defaultdict(list)
+    quote = connection.ops.quote_name
+    subject_table = quote(Subject._meta.db_table)
+    entry_table = quote(ListEntry._meta.db_table)
+    entry_columns = ", ".join(f"e.{quote(c)}" for c in EntryRow._fields)
     for kind, column in (("uscc", "uscc"), ("id", "id_hash")):
         keys = sorted({p.lookup for p in prepared if p.kind == kind})
         for start in range(0, len(keys), _CHUNK):
-            subjects = Subject.objects.filter(
-                **{f"{column}__in": keys[start : start + _CHUNK]}
-            ).only("id", "name", "kind", "uscc", "id_hash", "id_masked")
-            for subject in subjects:
-                found[(kind, getattr(subject, column))] = subject
-    return found
+            part = keys[start : start + _CHUNK]
+            marks = ", ".join(["%s"] * len(part))
+            # Table and column names come from the models; values are parameters.
+            sql = (
+                f"SELECT s.id, s.name, s.{column}, {entry_columns} FROM {subject_table} s"  # noqa: S608
+                f" LEFT JOIN {entry_table} e ON e.subject_id = s.id AND e.status IN (%s, %s)"
+                " AND e.start_date <= %s AND (e.end_date IS NULL OR e.end_date >= %s)"
+                f" WHERE s.{column} IN ({marks}) ORDER BY s.id, e.start_date, e.id"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*_IN_FORCE, day, day, *part])
+                for row in cursor.fetchall():
+                    subject = SubjectRow(row[0], row[1], row[2])
+                    subjects[(kind, subject.key)] = subject
+                    if row[3] is not None:
+                        entries[subject.id].append(EntryRow(*row[3:]))
+    return subjects, entries
 
 
 def _masked_candidates(prepared: Sequence[_Prepared], day: dt.date) -> dict[str, list[ListEntry]]:
@@ -362,7 +397,7 @@ def _name_hits(
         for entry in ListEntry.objects.filter(id__in=ids[start : start + _CHUNK]).only(
             *_ENTRY_FIELDS
         ):
-            entries[entry.pk] = entry
+            entries[entry.id] = entry
     result: dict[int, list[EntryHit]] = {}
     for position, found in matches.items():
         result[position] = [
@@ -485,8 +520,7 @@ def run_check(
     department_code = department.code if department else None
 
     prepared = [_prepare(n, q) for n, q in enumerate(queries, start=1)]
-    subjects = _subjects(prepared)
-    by_subject = _entries_by_subject((s.pk for s in subjects.values()), day)
+    subjects, by_subject = _lookup_codes(prepared, day)
     masked = _masked_candidates(prepared, day)
     by_name = _name_hits(prepared, department, day)
 
@@ -496,7 +530,7 @@ def run_check(
         subject = subjects.get((p.kind, p.lookup)) if p.kind in ("uscc", "id") else None
         hits: list[EntryHit] = []
         if subject is not None:
-            hits = [_hit(e, "code") for e in by_subject.get(subject.pk, [])]
+            hits = [_hit(e, "code") for e in by_subject.get(subject.id, [])]
         if p.kind == "id" and p.query.name:
             hits += [
                 _hit(e, "masked_id")
@@ -512,7 +546,7 @@ def run_check(
             query_name=p.query.name.strip(),
             valid=p.kind != "invalid",
             error=p.error,
-            subject_id=subject.pk if subject else None,
+            subject_id=subject.id if subject else None,
             subject_name=subject.name if subject else "",
             matched_by={"uscc": "code", "id": "code", "name": "name"}.get(p.kind, ""),
             entries=hits,
@@ -524,7 +558,7 @@ def run_check(
         results.append(result)
 
     with transaction.atomic():
-        check = Check.objects.create(
+        check = Check(
             department=department,
             user=user if getattr(user, "pk", None) else None,
             scenario=scenario,
@@ -534,6 +568,7 @@ def run_check(
             hits=sum(1 for r in results if r.hit),
             measures_version=cat.version,
         )
+        dbbulk.save_new([check])  # no ORM compiler for a one-subject check either
         _store_items(check.pk, results)
         _audit_nonpublic(user, check, results, request)
     return CheckOutcome(check, results)
