@@ -72,6 +72,12 @@ class ListImport(models.Model):
     rejected = models.PositiveIntegerField("拒收行数", default=0)
     unchanged = models.PositiveIntegerField("未变行数", default=0)
     removed = models.PositiveIntegerField("移出条数", default=0)
+    created = models.PositiveIntegerField("新增条数", default=0)
+    updated = models.PositiveIntegerField("更新条数", default=0)
+    linked = models.PositiveIntegerField("关联到本地主体的行数", default=0)
+    replace = models.BooleanField("全量替换", default=False)
+    encoding = models.CharField("文件编码", max_length=30, blank=True)
+    actor_name = models.CharField("导入人", max_length=150, blank=True)
     # [{"row": 3, "field": "案号", "message": "…"}] — rejected rows, in Chinese.
     errors = models.JSONField("错误", default=list)
 

@@ -1,6 +1,21 @@
-"""Pages of the objections app (portal pages under /, staff pages under /office/)."""
+"""Pages of the objections app: portal pages under /objection(s)/, staff pages under /office/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from xinyong.objections import views
 
 app_name = "objections"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("objection/record/<int:pk>/", views.file_for_record, name="file_record"),
+    path("objection/entry/<int:pk>/", views.file_for_entry, name="file_entry"),
+    path("objection/progress/", views.progress, name="progress"),
+    path("objections/corrections/", views.corrections, name="corrections"),
+    path("office/objections/", views.queue, name="queue"),
+    path("office/objections/new/<slug:kind>/<int:pk>/", views.new, name="new"),
+    path("office/objections/<int:pk>/", views.detail, name="detail"),
+    path("office/objections/<int:pk>/accept/", views.accept, name="accept"),
+    path("office/objections/<int:pk>/refuse/", views.refuse, name="refuse"),
+    path("office/objections/<int:pk>/answer/", views.answer, name="answer"),
+    path("office/objections/<int:pk>/close/", views.close, name="close"),
+    path("office/objections/<int:pk>/materials/<int:mid>/", views.material, name="material"),
+]

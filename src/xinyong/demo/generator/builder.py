@@ -40,6 +40,7 @@ class BuildResult:
     injected: Counter[str] = field(default_factory=Counter)
     revoked: list[str] = field(default_factory=list)
     renamed: int = 0
+    lists: dict[str, int] = field(default_factory=dict)  # entries by list code
 
 
 def _upload_time(rng: random.Random, day: dt.date, now: dt.datetime) -> dt.datetime:
@@ -212,6 +213,14 @@ def build(
             revoke_record(None, record, reason, actor=actor)
             result.revoked.append(record.doc_no)
         result.stages["撤销与更名"] = time.monotonic() - t0
+
+        # lists: criteria, local entries, national files through the importer ---------------
+        t0 = time.monotonic()
+        from xinyong.demo.generator.lists import build_lists
+
+        by_key = {spec.key: d for spec, d in zip(DEPARTMENTS, departments, strict=True)}
+        result.lists = build_lists(seed, specs, by_key, today, say)
+        result.stages["红黑名单"] = time.monotonic() - t0
     finally:
         settings.DEBUG = debug
     result.elapsed = time.monotonic() - started

@@ -1,0 +1,132 @@
+"""Objection rules (异议处理规则) as data: ``data/objections.yaml``, checked at start-up.
+
+Each version has the working-day deadline of every step; an objection keeps the version in
+force on the day it was filed.
+
+>>> rule = rule_on(dt.date(2026, 9, 30))
+>>> rule.steps["accept"], rule.steps["verify"], rule.steps["close"], rule.suspend_from
+(2, 5, 2, 'accept')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from xinyong.core.ruledata import Node, RuleError, parse_file
+
+__all__ = [
+    "STEP_LABELS",
+    "ObjectionRule",
+    "ObjectionRuleError",
+    "load",
+    "rule_on",
+    "rules",
+]
+
+DATA = Path(__file__).with_name("data") / "objections.yaml"
+
+#: The steps with a deadline, and who takes them.
+STEP_LABELS = {
+    "accept": "受理（信用办）",
+    "verify": "核查（信息提供单位）",
+    "close": "办结（信用办）",
+    "inform": "告知异议人",
+}
+SUSPEND_FROM = ("accept", "filing")
+
+
+class ObjectionRuleError(RuleError):
+    """The objection rules are malformed."""
+
+
+@dataclass(frozen=True)
+class Materials:
+    max_files: int
+    max_mb: int
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ObjectionRule:
+    effective_from: dt.date
+    basis: str
+    steps: dict[str, int]
+    suspend_from: str
+    remind_within: int
+    notice_months: int
+    materials: Materials
+    version: str
+
+
+def _rule(node: Node, version: str) -> ObjectionRule:
+    node.keys(
+        required=("effective_from", "basis", "steps", "suspend_from"),
+        optional=("remind_within", "notice_months", "materials"),
+    )
+    steps_node = node.req("steps")
+    steps_node.keys(required=tuple(STEP_LABELS))
+    steps = {key: child.integer(1, 60) for key, child in steps_node.entries()}
+    materials_node = node.req("materials") if node.get("materials") else None
+    if materials_node is not None:
+        materials_node.keys(required=("max_files", "max_mb", "types"))
+        types = tuple(t.lower() for t in materials_node.req("types").text_list())
+        materials = Materials(
+            max_files=materials_node.req("max_files").integer(0, 50),
+            max_mb=materials_node.req("max_mb").integer(1, 200),
+            types=types,
+        )
+    else:
+        materials = Materials(max_files=0, max_mb=1, types=())
+    remind = node.get("remind_within")
+    months = node.get("notice_months")
+    return ObjectionRule(
+        effective_from=node.req("effective_from").date(),
+        basis=node.req("basis").text(),
+        steps=steps,
+        suspend_from=node.req("suspend_from").choice(SUSPEND_FROM),
+        remind_within=remind.integer(0, 30) if remind else 1,
+        notice_months=months.integer(0, 120) if months else 3,
+        materials=materials,
+        version=version,
+    )
+
+
+def load(path: Path | str = DATA) -> tuple[ObjectionRule, ...]:
+    """Load and check a rule file; versions come back sorted by ``effective_from``."""
+    try:
+        root = parse_file(path)
+        root.keys(required=("version", "rules"))
+        version = root.req("version").text()
+        found: list[ObjectionRule] = []
+        for item in root.req("rules").items():
+            rule = _rule(item, version)
+            if any(r.effective_from == rule.effective_from for r in found):
+                raise item.fail(f"施行日期{rule.effective_from}重复")
+            found.append(rule)
+        if not found:
+            raise root.req("rules").fail("至少需要一个版本的异议处理规则")
+    except ObjectionRuleError:
+        raise
+    except RuleError as exc:
+        raise ObjectionRuleError(str(exc)) from None
+    return tuple(sorted(found, key=lambda r: r.effective_from))
+
+
+@functools.cache
+def rules() -> tuple[ObjectionRule, ...]:
+    return load()
+
+
+def rule_on(day: dt.date) -> ObjectionRule:
+    """The rule in force for an objection filed on ``day``."""
+    chosen = None
+    for rule in rules():
+        if rule.effective_from <= day:
+            chosen = rule
+    if chosen is None:
+        first = rules()[0]
+        raise ObjectionRuleError(f"{day}早于异议处理规则的最早施行日期{first.effective_from}")
+    return chosen

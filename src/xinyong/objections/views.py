@@ -1,0 +1,337 @@
+"""Objection pages: filing and progress on the portal, the queue and the steps at /office/.
+
+Thin views over ``objections.services``: a refusal (``PermissionDenied``) becomes a 403 page
+with its Chinese reason (already in the audit log); a refused step (``ObjectionError``) a
+message on the page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from xinyong.audit.models import AuditAction
+from xinyong.audit.services import record_request
+from xinyong.catalog.model import CatalogError, default_catalog
+from xinyong.departments.permissions import ensure_operator
+from xinyong.ingest.views import office_view
+from xinyong.lists.models import ListEntry
+from xinyong.objections import services
+from xinyong.objections.forms import AnswerForm, ObjectionForm, ProgressForm, ReasonForm
+from xinyong.objections.materials import MaterialError
+from xinyong.objections.models import CorrectionNotice, Objection, Outcome, Status
+from xinyong.objections.rules import rule_on
+from xinyong.records.models import CreditRecord
+
+PER_PAGE = 30
+
+
+def _record_fields(record: CreditRecord) -> list[tuple[str, str, str]]:
+    """(key, label, value) of a record's catalog fields, ID numbers masked as stored."""
+    try:
+        rt = default_catalog().type(record.type_code, version=record.catalog_version)
+    except (KeyError, CatalogError):
+        return [(k, k, str(v)) for k, v in record.data.items()]
+    return [(f.key, f.label, str(record.data.get(f.key, "") or "")) for f in rt.fields]
+
+
+# -- portal -------------------------------------------------------------------------------------
+
+
+def _file(
+    request: HttpRequest, record: CreditRecord | None, entry: ListEntry | None
+) -> HttpResponse:
+    day = timezone.localdate()
+    refusal = services.portal_refusal(record, entry, day)
+    if refusal:
+        # Not (or no longer) on public display: the page says where to go instead.
+        return render(
+            request,
+            "objections/portal_closed.html",
+            {"reason": refusal},
+            status=404,
+        )
+    form = ObjectionForm(request.POST or None)
+    rule = rule_on(day)
+    context: dict[str, Any] = {
+        "form": form,
+        "record": record,
+        "entry": entry,
+        "rule": rule,
+        "types": "、".join(t.upper() for t in rule.materials.types),
+    }
+    if request.method == "POST" and form.is_valid():
+        try:
+            objection, code = services.file_objection(
+                objector=form.objector(),
+                reasons=form.cleaned_data["reasons"],
+                requested=form.cleaned_data.get("requested", ""),
+                record=record,
+                entry=entry,
+                uploads=request.FILES.getlist("materials"),
+                request=request,
+            )
+        except (services.ObjectionError, MaterialError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            # The code is shown once, on this answer to the POST (never in an address).
+            response = render(
+                request,
+                "objections/portal_filed.html",
+                {"objection": objection, "code": code, "rule": rule},
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "objections/portal_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def file_for_record(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(CreditRecord.objects.select_related("subject", "department"), pk=pk)
+    return _file(request, record, None)
+
+
+@require_http_methods(["GET", "POST"])
+def file_for_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(ListEntry.objects.select_related("subject", "department"), pk=pk)
+    return _file(request, None, entry)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def progress(request: HttpRequest) -> HttpResponse:
+    form = ProgressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objection = services.check_access(
+                form.cleaned_data["number"], form.cleaned_data["code"], request
+            )
+        except services.AccessDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            return render(
+                request,
+                "objections/portal_progress.html",
+                {
+                    "objection": objection,
+                    "steps": services.visible_steps(objection),
+                    "countdown": services.countdown(objection.due_date)
+                    if objection.is_open
+                    else "",
+                },
+            )
+    return render(request, "objections/portal_lookup.html", {"form": form})
+
+
+@require_safe
+def corrections(request: HttpRequest) -> HttpResponse:
+    notices = CorrectionNotice.objects.shown(timezone.localdate())
+    page = Paginator(notices, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "objections/corrections.html", {"page": page})
+
+
+# -- office -------------------------------------------------------------------------------------
+
+
+@office_view
+@require_safe
+def queue(request: HttpRequest) -> HttpResponse:
+    day = timezone.localdate()
+    qs = services.queue_for(request.user)
+    status = request.GET.get("status", "open")
+    if status == "open":
+        qs = qs.open()
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    qs = qs.order_by("due_date", "-filed_at")
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "objection": o,
+            "countdown": services.countdown(o.due_date, day) if o.is_open else "",
+            "overdue": services.is_overdue(o, day),
+        }
+        for o in page
+    ]
+    return render(
+        request,
+        "objections/office_queue.html",
+        {"page": page, "rows": rows, "status": status, "statuses": Status.choices},
+    )
+
+
+@office_view
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """An operator registers an objection for a subject (public or not)."""
+    ensure_operator(request.user, what="代为登记异议", request=request)
+    record = entry = None
+    if kind == "record":
+        record = get_object_or_404(CreditRecord.objects.select_related("subject"), pk=pk)
+    elif kind == "entry":
+        entry = get_object_or_404(ListEntry.objects.select_related("subject"), pk=pk)
+    else:
+        raise Http404("没有这种异议对象")
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objection, code = services.file_objection(
+                objector=form.objector(),
+                reasons=form.cleaned_data["reasons"],
+                requested=form.cleaned_data.get("requested", ""),
+                record=record,
+                entry=entry,
+                uploads=request.FILES.getlist("materials"),
+                user=request.user,
+                request=request,
+            )
+        except (services.ObjectionError, MaterialError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            response = render(
+                request, "objections/office_filed.html", {"objection": objection, "code": code}
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(
+        request,
+        "objections/office_new.html",
+        {"form": form, "record": record, "entry": entry},
+    )
+
+
+def _objection(request: HttpRequest, pk: int) -> Objection:
+    objection = get_object_or_404(
+        Objection.objects.select_related("record", "entry", "department", "subject"), pk=pk
+    )
+    services.ensure_can_view(request.user, objection, request)
+    return objection
+
+
+@office_view
+@require_safe
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = _objection(request, pk)
+    # The objector's contact details are personal data: every read is logged (R-SEC-2).
+    record_request(
+        request, AuditAction.READ, f"{objection}：查看异议详情（含异议人信息）", obj=objection
+    )
+    user = request.user
+    can_answer = objection.status == Status.VERIFYING and (
+        getattr(user, "is_operator", False) or objection.department_id == user.department_id  # type: ignore[union-attr]
+    )
+    return render(
+        request,
+        "objections/office_detail.html",
+        {
+            "objection": objection,
+            "steps": objection.steps.order_by("at", "id"),
+            "materials": objection.materials.all(),
+            "countdown": services.countdown(objection.due_date) if objection.is_open else "",
+            "overdue": services.is_overdue(objection),
+            "is_operator": getattr(user, "is_operator", False),
+            "can_answer": can_answer,
+            "fields": _record_fields(objection.record) if objection.record else [],
+            "outcomes": Outcome.choices,
+            "rule": services.rule_of(objection),
+        },
+    )
+
+
+def _step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    objection = _objection(request, pk)
+    try:
+        if action == "accept":
+            form = ReasonForm(request.POST)
+            form.is_valid()
+            services.accept(
+                request.user, objection, form.cleaned_data.get("reason", ""), request=request
+            )
+            messages.success(request, "已受理并转交核查单位")
+        elif action == "refuse":
+            form = ReasonForm(request.POST)
+            form.is_valid()
+            services.refuse(
+                request.user, objection, form.cleaned_data.get("reason", ""), request=request
+            )
+            messages.success(request, "已作不予受理，理由已告知异议人")
+        elif action == "close":
+            form = ReasonForm(request.POST)
+            form.is_valid()
+            services.close(
+                request.user, objection, form.cleaned_data.get("reason", ""), request=request
+            )
+            messages.success(request, "已办结，结果已告知异议人")
+        elif action == "answer":
+            answer = AnswerForm(request.POST)
+            if not answer.is_valid():
+                first = next(iter(answer.errors.values()))[0]
+                raise services.ObjectionError(str(first))
+            corrections = {}
+            if objection.record is not None:
+                for key, _label, value in _record_fields(objection.record):
+                    given = request.POST.get(f"fix_{key}")
+                    if given is not None and given.strip() != value:
+                        corrections[key] = given.strip()
+            services.answer(
+                request.user,
+                objection,
+                answer.cleaned_data["outcome"],
+                answer.cleaned_data["reason"],
+                corrections=corrections,
+                request=request,
+            )
+            messages.success(request, "已提交核查答复")
+    except services.ObjectionError as exc:
+        messages.error(request, str(exc))
+    return redirect("objections:detail", pk=objection.pk)
+
+
+@office_view
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step_view(request, pk, "accept")
+
+
+@office_view
+@require_POST
+def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step_view(request, pk, "refuse")
+
+
+@office_view
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step_view(request, pk, "answer")
+
+
+@office_view
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step_view(request, pk, "close")
+
+
+@office_view
+@require_safe
+def material(request: HttpRequest, pk: int, mid: int) -> FileResponse:
+    objection = _objection(request, pk)
+    item = get_object_or_404(objection.materials, pk=mid)
+    path = Path(item.stored_path)
+    if not path.is_file():
+        raise Http404("材料文件不存在")
+    record_request(
+        request,
+        AuditAction.READ,
+        f"{objection}：下载材料“{item.filename}”",
+        obj=objection,
+        detail={"material": item.pk},
+    )
+    return FileResponse(path.open("rb"), as_attachment=True, filename=item.filename)
