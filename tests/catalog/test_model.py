@@ -104,7 +104,8 @@ def replace_once(path: Path, old: str, new: str, after: str | None = None) -> in
 
 
 def test_the_shipped_catalog_loads_with_the_two_national_types(catalog: Catalog) -> None:
-    assert sorted(catalog.types) == ["xzcf", "xzxk"]
+    # the two national types (other shipped types such as xycn may be present too)
+    assert {"xzcf", "xzxk"} <= set(catalog.types)
     xzcf, xzxk = catalog.type("xzcf"), catalog.type("xzxk")
     assert (xzcf.name, xzcf.version, xzcf.polarity, xzcf.disclosure) == (
         "行政处罚",
@@ -181,7 +182,8 @@ def test_the_fingerprint_is_stable_and_follows_the_sources(
 
 
 def test_asking_for_a_missing_type_or_version_names_what_exists(catalog: Catalog) -> None:
-    with pytest.raises(CatalogError, match=re.escape("目录中没有类型“xzqz”（已有：xzcf、xzxk）")):
+    missing = re.escape("目录中没有类型“xzqz”（已有：") + ".*xzcf、xzxk）"
+    with pytest.raises(CatalogError, match=missing):
         catalog.type("xzqz")
     with pytest.raises(CatalogError, match=re.escape("类型“xzcf”没有版本“2099.1”（已有：2018.1）")):
         catalog.type("xzcf", version="2099.1")
