@@ -9,39 +9,71 @@ which both databases support and return in insertion order, as Django relies on 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, models
 
 
 @functools.cache
-def _converters(model: type[models.Model], names: tuple[str, ...]) -> list[Callable[[Any], Any]]:
+def _converters(
+    model: type[models.Model], names: tuple[str, ...]
+) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+    """(column index, conversion) for the columns whose values need one; the others (text,
+    numbers, ids) are passed to the driver as they are."""
     ops = connection.ops
-    result: list[Callable[[Any], Any]] = []
-    for name in names:
+    result: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, name in enumerate(names):
         field = model._meta.get_field(name)
         if isinstance(field, models.JSONField):
-            result.append(functools.partial(_json, field))
+            result.append((index, functools.partial(_json, field)))
         elif isinstance(field, models.DateTimeField):
-            result.append(ops.adapt_datetimefield_value)
+            # One batch stamps every row with the same moment: convert it once.
+            result.append((index, _LastValue(ops.adapt_datetimefield_value)))
         elif isinstance(field, models.DateField):
-            result.append(ops.adapt_datefield_value)
+            result.append((index, ops.adapt_datefield_value))
         elif isinstance(field, models.DecimalField):
             result.append(
-                functools.partial(
-                    ops.adapt_decimalfield_value,
-                    max_digits=field.max_digits,
-                    decimal_places=field.decimal_places,
+                (
+                    index,
+                    functools.partial(
+                        ops.adapt_decimalfield_value,
+                        max_digits=field.max_digits,
+                        decimal_places=field.decimal_places,
+                    ),
                 )
             )
-        else:
-            result.append(_identity)
-    return result
+    return tuple(result)
 
 
-def _identity(value: Any) -> Any:
-    return value
+class _LastValue:
+    """A conversion that remembers its last argument and result."""
+
+    __slots__ = ("_convert", "_last")
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        self._convert = convert
+        self._last: tuple[Any, Any] = (object(), None)
+
+    def __call__(self, value: Any) -> Any:
+        last, result = self._last
+        if value is not last and value != last:
+            result = self._convert(value)
+            self._last = (value, result)
+        return result
+
+
+def _prepared(
+    rows: Sequence[Sequence[Any]], convert: tuple[tuple[int, Callable[[Any], Any]], ...]
+) -> Iterator[list[Any]]:
+    """Each row as a list of database values."""
+    for row in rows:
+        values = list(row)
+        for index, conversion in convert:
+            value = values[index]
+            if value is not None:
+                values[index] = conversion(value)
+        yield values
 
 
 class JsonText(str):
@@ -99,32 +131,30 @@ def insert(
         return []
     if connection.vendor == "postgresql":
         return _copy(model, names, rows, returning)
-    key = tuple(names)
-    convert = _converters(model, key)
+    convert = _converters(model, tuple(names))
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(_column(model, n) for n in names)
     width = len(names)
-    max_params = connection.features.max_query_params or 30000
-    per_statement = max(1, min(1000, max_params // width))
     one = "(" + ", ".join(["%s"] * width) + ")"
-    ids: list[int] = []
+    # Table and column names come from the model, values are parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
     with connection.cursor() as cursor:
+        if not returning:
+            # One prepared statement run per row by the driver: cheaper than building and
+            # parsing a statement with thousands of placeholders.
+            cursor.executemany(sql + one, list(_prepared(rows, convert)))
+            return []
+        max_params = connection.features.max_query_params or 30000
+        per_statement = max(1, min(1000, max_params // width))
+        pk = connection.ops.quote_name(str(model._meta.pk.column))  # type: ignore[union-attr]
+        ids: list[int] = []
         for start in range(0, len(rows), per_statement):
             part = rows[start : start + per_statement]
             params: list[Any] = []
-            for row in part:
-                params.extend(
-                    c(v) if v is not None else None for c, v in zip(convert, row, strict=True)
-                )
-            # Table and column names come from the model, values are parameters.
-            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(part))}"  # noqa: S608
-            if returning:
-                pk = connection.ops.quote_name(str(model._meta.pk.column))  # type: ignore[union-attr]
-                sql += f" RETURNING {pk}"
-                cursor.execute(sql, params)
-                ids.extend(r[0] for r in cursor.fetchall())
-            else:
-                cursor.execute(sql, params)
+            for values in _prepared(part, convert):
+                params.extend(values)
+            cursor.execute(f"{sql}{', '.join([one] * len(part))} RETURNING {pk}", params)
+            ids.extend(r[0] for r in cursor.fetchall())
     return ids
 
 
@@ -149,9 +179,8 @@ def _copy(
             columns.insert(0, connection.ops.quote_name(pk_column))
         sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
         with raw.copy(sql) as copy:
-            for index, row in enumerate(rows):
-                values = [
-                    c(v) if v is not None else None for c, v in zip(convert, row, strict=True)
-                ]
-                copy.write_row([ids[index], *values] if returning else values)
+            for index, values in enumerate(_prepared(rows, convert)):
+                if returning:
+                    values.insert(0, ids[index])
+                copy.write_row(values)
     return ids

@@ -9,12 +9,8 @@ batch carries the counts, and ``accepted + rejected == submitted`` holds after e
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -23,13 +19,13 @@ from django.utils import timezone
 
 from xinyong import dbbulk
 from xinyong.catalog.model import RecordType
-from xinyong.core import publicity, ric
-from xinyong.core.workdays import ScheduleMissing, WorkCalendar
-from xinyong.dbbulk import JsonText
+from xinyong.core import ric
+from xinyong.core.workdays import WorkCalendar
 from xinyong.departments.models import Department
+from xinyong.ingest.derived import Protector, Timeliness, Windows, as_text, json_value
 from xinyong.ingest.models import BATCH_COUNTS, Batch, RowError
 from xinyong.records.models import CreditRecord, RecordStatus, RecordVersion, VersionAction
-from xinyong.subjects.identity import SubjectRef, kind_for, pii_box, resolve
+from xinyong.subjects.identity import SubjectRef, kind_for, pii_box, resolve_ids
 from xinyong.subjects.models import SubjectKind
 
 CHUNK_ROWS = 2000
@@ -64,27 +60,8 @@ class _Candidate:
     clean: dict[str, Any]
     roles: dict[str, Any]
     ref: SubjectRef
+    subject_key: tuple[str, str]  # SubjectRef.key, computed once (a keyed hash for persons)
     decision_key: tuple[str, str]
-
-
-def _json_value(value: Any) -> Any:
-    if value.__class__ is str:  # the common case first: this runs for every field of every row
-        return value
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
-    if isinstance(value, list | tuple):
-        return [_json_value(v) for v in value]
-    return value
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "；".join(str(v) for v in value)
-    return str(value)
 
 
 #: Key of the PostgreSQL advisory lock taken by every transaction that writes records.
@@ -130,12 +107,12 @@ class Ingestion:
         self.now = now or timezone.now()
         self.today = timezone.localdate(self.now)
         self.box = pii_box()
-        self.mac_key = hashlib.sha256(("xinyong-content:" + settings.PII_KEY).encode()).digest()
         self.department: Department = batch.department
         self.pii_keys = [f.key for f in record_type.fields if f.pii]
-        self.publicity_rule = record_type.publicity
-        self.is_public = record_type.disclosure == "公开"
+        self.protector = Protector(self.box, settings.PII_KEY, self.pii_keys)
+        self.windows = Windows(record_type.publicity, record_type.disclosure == "公开")
         self.warnings: set[str] = set()
+        self.timeliness = Timeliness(calendar, record_type.timely_workdays, self.warnings)
         # Rows accepted with a conversion the submitter should know about (a legacy code, an
         # old penalty category mapped to the 2021 list …): counted, the first few quoted.
         self.rows_with_notes = 0
@@ -166,7 +143,7 @@ class Ingestion:
                 candidates.append(candidate)
         with transaction.atomic():
             lock_records()
-            stored = self._store(candidates, rejected) if candidates else []
+            stored = self._store(candidates, rejected) if candidates else 0
             if rejected:
                 RowError.objects.bulk_create(
                     [
@@ -182,11 +159,10 @@ class Ingestion:
                 )
             b = self.batch
             b.submitted += len(chunk)
-            b.accepted += len(stored)
+            b.accepted += stored
             b.rejected += len(rejected)
             b.save(update_fields=list(BATCH_COUNTS))
         if self.keep_verdicts:
-            self.verdicts.extend(stored)
             self.verdicts.extend(
                 RowVerdict(row=n, accepted=False, errors=issues) for n, _, issues in rejected
             )
@@ -199,7 +175,7 @@ class Ingestion:
 
         Not only the ID fields: a number typed in the wrong column (e.g. the 统一社会信用代码
         column) or sent under a key the catalog does not know is masked too."""
-        kept = {str(k): ric.mask_in_text(_text(_json_value(v))) for k, v in raw.items()}
+        kept = {str(k): ric.mask_in_text(as_text(json_value(v))) for k, v in raw.items()}
         for key in self.pii_keys:
             if kept.get(key):
                 kept[key] = ric.mask(kept[key])
@@ -258,44 +234,13 @@ class Ingestion:
                 )
             ]
         key = (str(roles.get("authority_code") or ""), str(roles.get("decision_number") or ""))
-        return _Candidate(number, raw, clean, roles, ref, key), []
+        return _Candidate(number, raw, clean, roles, ref, ref.key(self.box), key), []
 
     def _label(self, role: str) -> str:
         f = self.rt.role_field(role)
         return f.label if f else role
 
     # -- storing a chunk ----------------------------------------------------------------
-
-    def _protect(self, clean: dict[str, Any]) -> tuple[dict[str, Any], JsonText, str, str]:
-        """Public-safe data (ID numbers masked) as a dict and as JSON text, the encrypted PII,
-        and the content hash."""
-        data = {k: _json_value(v) for k, v in clean.items() if v is not None and v != ""}
-        canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        digest = hmac.new(self.mac_key, canonical.encode(), hashlib.sha256).hexdigest()
-        pii = {k: data[k] for k in self.pii_keys if k in data}
-        cipher = ""
-        if not pii:
-            return data, JsonText(canonical), cipher, digest
-        cipher = self.box.encrypt(json.dumps(pii, ensure_ascii=False))
-        for k, v in pii.items():
-            data[k] = ric.mask(str(v))
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return data, JsonText(text), cipher, digest
-
-    def _timeliness(self, decision_date: dt.date, received: dt.date) -> tuple[int | None, bool]:
-        try:
-            taken = self.calendar.between(decision_date, received)
-        except ScheduleMissing as exc:
-            self.warnings.add(f"{exc}；这些记录的及时性暂未计算")
-            return None, False
-        # The deadline is catalog data (双公示: 7 working days, 发改办财金〔2018〕424号).
-        deadline = self.rt.timely_workdays
-        return taken, deadline is not None and taken > deadline
-
-    def _window(self, roles: dict[str, Any], decision_date: dt.date) -> publicity.Window | None:
-        if not self.publicity_rule:
-            return None
-        return publicity.publicity_window(self.publicity_rule, decision_date, None, roles)
 
     def _existing(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], CreditRecord]:
         found: dict[tuple[str, str], CreditRecord] = {}
@@ -336,46 +281,70 @@ class Ingestion:
         self,
         candidates: list[_Candidate],
         rejected: list[tuple[int, dict[str, Any], list[RowIssue]]],
-    ) -> list[RowVerdict]:
+    ) -> int:
+        """Write a chunk's accepted rows and return how many; their verdicts are kept when
+        ``keep_verdicts`` is set.
+
+        New records are written as plain rows (``_NewRecord``), without model instances:
+        building and reading back a model instance per row cost more than validating it.
+        Records that exist already are updated through the ORM."""
         existing = self._existing({c.decision_key for c in candidates})
         # Rows refused because of the stored decision are set aside before any subject is
         # created or renamed: a rejected row changes nothing (R-SEC-4).
         candidates = [
             c for c in candidates if not self._refuse(existing.get(c.decision_key), c, rejected)
         ]
-        subjects = resolve((c.ref for c in candidates), source=f"批次{self.batch.pk}")
+        wanted: dict[tuple[str, str], SubjectRef] = {}
+        for c in candidates:
+            wanted.setdefault(c.subject_key, c.ref)
+        subjects = resolve_ids(wanted, source=f"批次{self.batch.pk}")
         b = self.batch
-        creates: dict[tuple[str, str], tuple[CreditRecord, _Candidate]] = {}
+        creates: dict[tuple[str, str], _NewRecord] = {}
         updates: dict[int, CreditRecord] = {}
-        versions: list[tuple[CreditRecord, list[Any]]] = []
+        versions: list[tuple[CreditRecord | _NewRecord, list[Any]]] = []
         verdicts: list[RowVerdict] = []
         for c in candidates:
-            record = existing.get(c.decision_key) or (
-                creates[c.decision_key][0] if c.decision_key in creates else None
+            record: CreditRecord | _NewRecord | None = existing.get(c.decision_key) or creates.get(
+                c.decision_key
             )
-            data, text, cipher, digest = self._protect(c.clean)
-            decision_date: dt.date = c.roles["decision_date"]
-            subject = subjects[c.ref.key(self.box)]
+            data, text, cipher, digest = self.protector.protect(c.clean)
             if record is not None and record.content_hash == digest:
                 action = VersionAction.UNCHANGED
                 b.unchanged += 1
             else:
-                action = VersionAction.CREATE if record is None else VersionAction.UPDATE
-                if record is None:
-                    record = CreditRecord(type_code=self.rt.code, department_id=self.department.pk)
-                    creates[c.decision_key] = (record, c)
-                    b.created += 1
-                else:
+                subject_id = subjects[c.subject_key]
+                if isinstance(record, CreditRecord):
+                    action = VersionAction.UPDATE
                     record.version += 1
-                    if record.pk:
-                        updates[record.pk] = record
+                    self._update(record, c, subject_id, data, cipher, digest)
+                    updates[record.pk] = record
                     b.updated += 1
-                self._fill(record, c, subject, data, text, cipher, digest, decision_date)
-            if record.late and action != VersionAction.UNCHANGED:
-                b.late += 1
+                else:
+                    values = self._values(c, subject_id, text, cipher, digest, self.today)
+                    if record is None:
+                        action = VersionAction.CREATE
+                        record = creates[c.decision_key] = _NewRecord(values)
+                        b.created += 1
+                    else:  # the same decision twice in one chunk: its second version
+                        action = VersionAction.UPDATE
+                        record.version += 1
+                        record.values = values
+                        b.updated += 1
+                if record.late:
+                    b.late += 1
             versions.append((record, [record.version, action, text, cipher, digest, c.row]))
-            verdicts.append(RowVerdict(row=c.row, accepted=True, action=action, late=record.late))
-        dbbulk.save_new([r for r, _ in creates.values()])
+            if self.keep_verdicts:
+                verdicts.append(RowVerdict(c.row, True, action, late=record.late))
+        new = list(creates.values())
+        active = RecordStatus.ACTIVE.value
+        ids = dbbulk.insert(
+            CreditRecord,
+            _NEW_FIELDS,
+            [[self.rt.code, self.department.pk, active, "", n.version, *n.values] for n in new],
+            returning=True,
+        )
+        for n, pk in zip(new, ids, strict=True):
+            n.pk = pk
         if updates:
             CreditRecord.objects.bulk_update(list(updates.values()), _UPDATE_FIELDS, batch_size=500)
         provenance = [b.pk, b.submitter_id, b.source, self.now, ""]
@@ -384,64 +353,100 @@ class Ingestion:
             _VERSION_FIELDS,
             [[record.pk, *values, *provenance] for record, values in versions],
         )
-        for verdict, (record, _) in zip(verdicts, versions, strict=True):
-            verdict.record_id = record.pk
-        return verdicts
+        if self.keep_verdicts:
+            for verdict, (record, _) in zip(verdicts, versions, strict=True):
+                verdict.record_id = record.pk
+            self.verdicts.extend(verdicts)
+        return len(versions)
 
-    def _fill(
+    def _values(
+        self,
+        c: _Candidate,
+        subject_id: int,
+        data: Any,
+        cipher: str,
+        digest: str,
+        received_date: dt.date,
+    ) -> list[Any]:
+        """The record's columns derived from the row, in ``_FILLED_FIELDS`` order."""
+        roles = c.roles
+        decision_date: dt.date = roles["decision_date"]
+        b = self.batch
+        tier, published, start, end, rule = self.windows.fields(roles, decision_date)
+        # Timeliness counts from the first receipt: correcting a record later does not make
+        # it late (``received_at`` is the provenance of this version).
+        taken, late = self.timeliness.of(decision_date, received_date)
+        authority_code, doc_no = c.decision_key
+        return [
+            self.rt.version,
+            subject_id,
+            str(roles.get("authority_name") or self.department.name),
+            authority_code,
+            doc_no,
+            decision_date,
+            data,
+            cipher,
+            as_text(roles.get("penalty_category"))[:200],
+            roles.get("fine_amount"),
+            tier,
+            published,
+            start,
+            end,
+            rule,
+            b.pk,
+            c.row,
+            b.submitter_id,
+            b.source,
+            self.now,
+            received_date,
+            taken,
+            late,
+            digest,
+        ]
+
+    def _update(
         self,
         record: CreditRecord,
         c: _Candidate,
-        subject: Any,
+        subject_id: int,
         data: dict[str, Any],
-        text: JsonText,
         cipher: str,
         digest: str,
-        decision_date: dt.date,
     ) -> None:
-        roles = c.roles
-        b = self.batch
-        record.catalog_version = self.rt.version
-        # Ids rather than instances: the related-object descriptors cost more than the row.
-        record.subject_id = subject.pk
-        record.authority_name = str(roles.get("authority_name") or self.department.name)
-        record.authority_code, record.doc_no = c.decision_key
-        record.decision_date = decision_date
-        # New records are written by dbbulk with the text as is; updates go through the ORM.
-        record.data = text if record.pk is None else data
-        record.pii_cipher = cipher
-        record.penalty_category = _text(roles.get("penalty_category"))[:200]
-        record.fine_amount = roles.get("fine_amount")
-        window = self._window(roles, decision_date)
-        if window is not None:
-            record.tier = window.tier or ""
-            record.published = self.is_public and window.published
-            record.publicity_start = window.start
-            # Stored as the last day shown (the window's end is the first day not shown).
-            end = window.longest_end
-            record.publicity_end = end - dt.timedelta(days=1) if end else None
-            record.publicity_rule = window.rule_id
-        else:
-            record.published = self.is_public
-            record.publicity_start = decision_date
-            record.publicity_end = None
-        record.batch_id = b.pk
-        record.row_number = c.row
-        record.submitter_id = b.submitter_id
-        record.source = b.source
-        record.received_at = self.now
-        # Timeliness counts from the first receipt: correcting a record later does not make
-        # it late (``received_at`` above is the provenance of this version).
-        if record.pk is None or record.received_date is None:
-            record.received_date = self.today
-        record.workdays_taken, record.late = self._timeliness(decision_date, record.received_date)
-        record.content_hash = digest
+        received = record.received_date or self.today
+        values = self._values(c, subject_id, data, cipher, digest, received)
+        for name, value in zip(_FILLED_ATTNAMES, values, strict=True):
+            # Without a publicity rule the stored tier and rule are left as they are.
+            if self.windows.rule or name not in _WINDOW_ONLY:
+                setattr(record, name, value)
 
 
-_UPDATE_FIELDS = [
+class _NewRecord:
+    """A record a chunk creates: its ``_FILLED_FIELDS`` values, then its id once inserted."""
+
+    __slots__ = ("pk", "values", "version")
+
+    def __init__(self, values: list[Any]) -> None:
+        self.values = values
+        self.version = 1
+        self.pk: int | None = None
+
+    @property
+    def late(self) -> bool:
+        return bool(self.values[_LATE])
+
+    @property
+    def content_hash(self) -> str:
+        return str(self.values[_CONTENT_HASH])
+
+
+#: The columns ``Ingestion._values`` fills, in its order.
+_FILLED_FIELDS = (
     "catalog_version",
     "subject",
     "authority_name",
+    "authority_code",
+    "doc_no",
     "decision_date",
     "data",
     "pii_cipher",
@@ -461,9 +466,19 @@ _UPDATE_FIELDS = [
     "workdays_taken",
     "late",
     "content_hash",
-    "version",
-]
+)
+_FILLED_ATTNAMES = tuple(
+    f"{name}_id" if name in ("subject", "batch", "submitter") else name for name in _FILLED_FIELDS
+)
+_LATE = _FILLED_FIELDS.index("late")
+_CONTENT_HASH = _FILLED_FIELDS.index("content_hash")
+_WINDOW_ONLY = frozenset({"tier", "publicity_rule"})
+#: A new record's columns: Django sets no database defaults, so the model's are written here.
+_NEW_FIELDS = ("type_code", "department", "status", "revoked_reason", "version", *_FILLED_FIELDS)
 
+_UPDATE_FIELDS = [name for name in _FILLED_FIELDS if name not in ("authority_code", "doc_no")] + [
+    "version"
+]
 
 _VERSION_FIELDS = [
     "record",

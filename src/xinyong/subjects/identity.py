@@ -8,7 +8,7 @@ encrypted). A new name for a known code is a name change: the old name is kept i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -65,39 +65,70 @@ def resolve(refs: Iterable[SubjectRef], source: str = "") -> dict[tuple[str, str
     wanted: dict[tuple[str, str], SubjectRef] = {}
     for ref in refs:
         wanted.setdefault(ref.key(box), ref)
-    found: dict[tuple[str, str], Subject] = {}
-    usccs = [k[1] for k in wanted if k[0] == "uscc"]
-    hashes = [k[1] for k in wanted if k[0] == "id"]
-    fields = ("id", "kind", "name", "uscc", "id_hash")
-    for start in range(0, len(usccs), 500):
-        for s in Subject.objects.filter(uscc__in=usccs[start : start + 500]).only(*fields):
-            found[("uscc", s.uscc or "")] = s
-    for start in range(0, len(hashes), 500):
-        for s in Subject.objects.filter(id_hash__in=hashes[start : start + 500]).only(*fields):
-            found[("id", s.id_hash or "")] = s
+    ids = resolve_ids(wanted, source)
+    found = Subject.objects.in_bulk(set(ids.values()))
+    return {key: found[pk] for key, pk in ids.items()}
+
+
+def resolve_ids(
+    wanted: Mapping[tuple[str, str], SubjectRef], source: str = ""
+) -> dict[tuple[str, str], int]:
+    """Subject ids for references keyed by ``SubjectRef.key``, creating the missing subjects
+    in bulk. The ingestion hot path: no model instance is built per subject."""
+    box = pii_box()
+    found: dict[tuple[str, str], int] = {}
+    names: dict[int, str] = {}
+    for tag, column in (("uscc", "uscc"), ("id", "id_hash")):
+        values = [k[1] for k in wanted if k[0] == tag]
+        for start in range(0, len(values), 500):
+            matching = Subject.objects.filter(**{f"{column}__in": values[start : start + 500]})
+            for pk, name, value in matching.values_list("id", "name", column):
+                found[(tag, value)] = pk
+                names[pk] = name
 
     now = timezone.now()
-    new: list[tuple[tuple[str, str], Subject]] = []
+    new: list[tuple[tuple[str, str], SubjectRef]] = []
     for key, ref in wanted.items():
-        subject = found.get(key)
-        if subject is None:
-            subject = Subject(kind=ref.kind, name=ref.name, name_pinyin=_pinyin(ref.name))
-            if key[0] == "uscc":
-                subject.uscc = ref.uscc
-            else:
-                subject.id_hash = key[1]
-                subject.id_cipher = box.encrypt(ref.id_number or "")
-                subject.id_masked = ric.mask(ref.id_number or "")
-            new.append((key, subject))
-        elif subject.name != ref.name:
-            rename(subject, ref.name, source=source, when=now)
+        pk = found.get(key)
+        if pk is None:
+            new.append((key, ref))
+        elif names[pk] != ref.name:
+            rename(Subject.objects.get(pk=pk), ref.name, source=source, when=now)
     if new:
-        dbbulk.save_new([s for _, s in new])
-        dbbulk.save_new(
-            [SubjectName(subject=s, name=s.name, valid_from=now, source=source) for _, s in new]
+        rows = [_new_subject(box, key, ref, now) for key, ref in new]
+        pks = dbbulk.insert(Subject, _SUBJECT_FIELDS, rows, returning=True)
+        dbbulk.insert(
+            SubjectName,
+            ("subject", "name", "valid_from", "source"),
+            [[pk, ref.name, now, source] for pk, (_, ref) in zip(pks, new, strict=True)],
         )
-        found.update(new)
+        found.update((key, pk) for (key, _), pk in zip(new, pks, strict=True))
     return found
+
+
+_SUBJECT_FIELDS = (
+    "kind",
+    "name",
+    "name_pinyin",
+    "uscc",
+    "id_hash",
+    "id_cipher",
+    "id_masked",
+    "created_at",
+    "updated_at",
+)
+
+
+def _new_subject(
+    box: PiiBox, key: tuple[str, str], ref: SubjectRef, now: dt.datetime
+) -> list[object]:
+    """A new subject's values in ``_SUBJECT_FIELDS`` order (with the model's defaults)."""
+    if key[0] == "uscc":
+        uscc, id_hash, cipher, masked = ref.uscc, None, "", ""
+    else:
+        number = ref.id_number or ""
+        uscc, id_hash, cipher, masked = None, key[1], box.encrypt(number), ric.mask(number)
+    return [ref.kind, ref.name, _pinyin(ref.name), uscc, id_hash, cipher, masked, now, now]
 
 
 def rename(
