@@ -10,7 +10,9 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from tests.portal.factories import COMPANY_USCC, PERSON_ID, PERSON_MASKED, make_record, make_subject
 
@@ -330,8 +332,16 @@ def test_pages_need_a_fixed_number_of_queries(
     for url in ("/", "/gs/xzcf/", "/gs/xzxk/?q=查询计数", "/search/?q=查询计数"):
         with django_assert_max_num_queries(6):
             client.get(url)
-    with django_assert_max_num_queries(6):
+    # The subject page also shows list entries, objection notices and commitments: one query
+    # each, never one per record.
+    few = make_subject("示范县记录很少有限公司", uscc="91350100M000100Y43")
+    make_record(few, market_dept, "xzcf")
+    make_record(few, market_dept, "xzxk")
+    with CaptureQueriesContext(connection) as one:
+        html(client, f"/subject/{few.pk}/")
+    with CaptureQueriesContext(connection) as sixty:
         page = html(client, f"/subject/{many.pk}/")
+    assert len(sixty) == len(one) <= 9
     assert "查看全部 60 条行政处罚信息" in page
     assert f"/gs/xzcf/?subject={many.pk}" in page
 

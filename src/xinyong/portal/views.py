@@ -9,6 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from xinyong.portal import services
+from xinyong.repair.eligibility import portal_repair
 from xinyong.subjects import services as subjects
 from xinyong.subjects.models import Subject, SubjectKind
 
@@ -85,7 +86,14 @@ def subject_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Subject.objects.only("id", "kind", "name", "uscc", "id_masked"), pk=pk
     )
     groups = services.records_by_type(subject, day=day)
-    if subject.kind == SubjectKind.NATURAL and not any(g["total"] for g in groups):
+    from xinyong.lists.publishing import subject_entries
+
+    list_entries = subject_entries(subject.pk, day)
+    if (
+        subject.kind == SubjectKind.NATURAL
+        and not any(g["total"] for g in groups)
+        and not list_entries
+    ):
         # a natural person is shown only while a record of theirs is public (R-PUB-2)
         raise Http404("该主体没有可公示的信息")
     return render(
@@ -95,6 +103,7 @@ def subject_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "subject": subject,
             "former_names": services.former_names(subject),
             "groups": groups,
+            "list_entries": list_entries,
             "nav": "search",
         },
     )
@@ -145,6 +154,10 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .only(
             *services.RECORD_FIELDS,
             "publicity_start",
+            # for the repair box (R-REP-3)
+            "tier",
+            "status",
+            "published",
             "subject__name",
             "subject__kind",
             "subject__uscc",
@@ -161,6 +174,8 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "type_name": services.type_name(record.type_code),
             "fields": services.shown_fields(record),
             "nav": record.type_code if record.type_code in services.GS_TYPES else "",
+            # tier, earliest repair date and conditions of dishonesty records (R-REP-3)
+            "repair": portal_repair(record),
         },
     )
 

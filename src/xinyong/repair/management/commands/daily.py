@@ -1,0 +1,35 @@
+"""``xinyong daily [--date YYYY-MM-DD]``: the daily job (R-OPS-4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from xinyong.repair.daily import run_daily
+
+
+class Command(BaseCommand):
+    help = (
+        "每日任务（可重复运行，同一天运行两次结果不变）："
+        "（1）行政处罚信息满最长公示期限（一般失信1年、严重失信3年，按决定日期适用的规则）自动停止公示，"
+        "记录停止日期并通知近180天核查过该主体的部门；"
+        "（2）名单条目到期移出；"
+        "（3）信用修复申请距受理期限（3个工作日）或办结期限（10个工作日）不足1个工作日或已超期的，"
+        "提醒负责审核的部门。"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", help="按该日期运行（默认今天），如 2026-04-01")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        day = None
+        if options.get("date"):
+            try:
+                day = dt.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError(f"日期“{options['date']}”无效，应如2026-04-01") from None
+        report = run_daily(day)
+        for line in report.lines():
+            self.stdout.write(line)
