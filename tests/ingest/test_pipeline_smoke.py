@@ -136,3 +136,19 @@ def test_the_submission_deadline_comes_from_the_catalog(market_submitter, market
     submit_file(market_submitter, market_dept, "xzcf", io.BytesIO(to_csv(rows)), "a.csv")
     late = dict(CreditRecord.objects.values_list("row_number", "late"))
     assert late == {2: False, 3: True}
+
+
+def test_a_repaired_decision_cannot_be_brought_back_by_resubmitting_it(
+    market_submitter, market_dept
+):
+    from xinyong.records.models import RecordStatus
+
+    row = penalty(1, market_dept.code)
+    submit_file(market_submitter, market_dept, "xzcf", io.BytesIO(to_csv([row])), "a.csv")
+    CreditRecord.objects.update(status=RecordStatus.REPAIRED)
+    row["违法事实"] = "再次报送的违法事实。"
+    batch = submit_file(market_submitter, market_dept, "xzcf", io.BytesIO(to_csv([row])), "b.csv")
+    assert (batch.submitted, batch.accepted, batch.rejected) == (1, 0, 1)
+    assert "已完成信用修复" in batch.row_errors.get().errors[0]["message"]
+    record = CreditRecord.objects.get()
+    assert (record.status, record.version) == (RecordStatus.REPAIRED, 1)

@@ -80,3 +80,15 @@ def test_notices_are_posted_signed_and_retried_until_delivered(
     assert headers["X-Xinyong-Signature"] == f"sha256={expected}"
     assert json.loads(body)["subject"]["code"] == BAD_COMPANY
     assert deliver_due(delivery.next_attempt_at) == (0, 0)  # delivered once only
+
+
+def test_the_credit_offices_own_checks_have_no_inbox_to_notify(
+    county: County, tax_submitter, operator, django_capture_on_commit_callbacks
+) -> None:
+    run_check(operator, None, "zfcg", [Query(BAD_COMPANY)])
+    run_check(tax_submitter, tax_submitter.department, "zfcg", [Query(BAD_COMPANY)])
+    with django_capture_on_commit_callbacks(execute=True):
+        remove_entry(operator, county.serious, "行政处罚决定被复议撤销")
+    assert list(Notice.objects.values_list("department", flat=True)) == [
+        tax_submitter.department_id
+    ]

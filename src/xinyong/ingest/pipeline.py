@@ -272,6 +272,10 @@ class Ingestion:
             message = f"该决定已由“{record.department.name}”报送，本部门无权修改"
         elif record.status == RecordStatus.REVOKED:
             message = "该决定已撤销，不能重新报送；如需恢复请联系信用办"
+        elif record.status == RecordStatus.REPAIRED:
+            # A repaired record left publication by a decision; a resubmission must not
+            # silently bring it back (R-REP-1).
+            message = "该决定已完成信用修复，不能重新报送；如确需更正请联系信用办"
         else:
             return False
         rejected.append((c.row, c.raw, [RowIssue(self._label("decision_number"), message)]))

@@ -59,7 +59,12 @@ def notify_checkers(
     """A notice to every department that checked ``subject`` in the last ``days`` days."""
     since = timezone.now() - dt.timedelta(days=days)
     departments = (
-        CheckItem.objects.filter(subject=subject, check_run__created_at__gte=since)
+        # The credit office's own checks (no department) have no inbox to notify.
+        CheckItem.objects.filter(
+            subject=subject,
+            check_run__created_at__gte=since,
+            check_run__department__isnull=False,
+        )
         .values_list("check_run__department_id", flat=True)
         .distinct()
     )
