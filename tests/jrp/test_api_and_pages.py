@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import json
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from xinyong.departments.models import ApiToken, User
@@ -143,3 +144,12 @@ def test_the_inbox_shows_and_marks_the_departments_notices(
     client.post("/office/inbox/", {"notice": [mine.pk]})
     mine.refresh_from_db()
     assert mine.read_at is not None
+
+
+def test_without_a_scenario_check_is_still_djangos_system_check(db) -> None:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    call_command("check", stdout=out)
+    assert "System check identified no issues" in out.getvalue()
+    assert not Check.objects.exists()
+    with pytest.raises(CommandError, match="--scenario"):
+        call_command("check", "--name", "某公司")

@@ -6,22 +6,26 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.core.management.commands.check import Command as SystemCheckCommand
 
 from xinyong.departments.models import Department, User
 from xinyong.jrp.checking import CheckError, Query, run_check
 
 
-class Command(BaseCommand):
+class Command(SystemCheckCommand):
     help = (
         "联合奖惩核查：在业务场景中按统一社会信用代码或身份证号码（或名称）核查主体，"
         "以 JSON 输出每个主体的匹配方式、命中的名单条目、应采取的措施及依据、"
         "因异议暂停执行的措施。每次核查都记录在案。"
+        "不带 --scenario 时即 Django 的系统检查（xinyong check [app_label…]）。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("codes", nargs="*", help="统一社会信用代码或身份证号码")
-        parser.add_argument("--scenario", required=True, help="业务场景代码，如 zfcg（政府采购）")
+        # Django's own ``check`` keeps working: its positional app labels become our codes
+        # when --scenario is given.
+        super().add_arguments(parser)
+        parser.add_argument("--scenario", help="业务场景代码，如 zfcg（政府采购）")
         parser.add_argument("--department", help="核查部门统一社会信用代码（默认：信用办）")
         parser.add_argument("--user", help="以该用户身份核查（默认：命令行）")
         parser.add_argument("--name", action="append", default=[], help="按名称筛查（可重复）")
@@ -32,7 +36,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        queries = [Query(code=c) for c in options["codes"]]
+        if not options["scenario"]:
+            if options["name"] or options["file"]:
+                raise CommandError("联合奖惩核查须指定业务场景 --scenario")
+            super().handle(*args, **options)
+            return
+        queries = [Query(code=c) for c in args]
         queries += [Query(name=n) for n in options["name"]]
         if options["file"]:
             try:
