@@ -8,7 +8,9 @@ which both databases support and return in insertion order, as Django relies on 
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -118,6 +120,16 @@ def save_new(objs: Sequence[models.Model], names: Sequence[str] | None = None) -
         obj._state.db = "default"
 
 
+@functools.cache
+def _insert_sql(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, str]:
+    """``INSERT INTO table (columns) VALUES `` and one row's placeholders, built once."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(_column(model, n) for n in names)
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    # Table and column names come from the model, values are parameters.
+    return f"INSERT INTO {table} ({columns}) VALUES ", one  # noqa: S608
+
+
 def insert(
     model: type[models.Model],
     names: Sequence[str],
@@ -132,12 +144,8 @@ def insert(
     if connection.vendor == "postgresql":
         return _copy(model, names, rows, returning)
     convert = _converters(model, tuple(names))
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(_column(model, n) for n in names)
+    sql, one = _insert_sql(model, tuple(names))
     width = len(names)
-    one = "(" + ", ".join(["%s"] * width) + ")"
-    # Table and column names come from the model, values are parameters.
-    sql = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
     with connection.cursor() as cursor:
         if not returning:
             # One prepared statement run per row by the driver: cheaper than building and
@@ -184,3 +192,21 @@ def _copy(
                     values.insert(0, ids[index])
                 copy.write_row(values)
     return ids
+
+
+_SQLITE_WRITER = threading.Lock()
+
+
+@contextlib.contextmanager
+def one_writer() -> Iterator[None]:
+    """On SQLite, let one thread of this process write at a time.
+
+    SQLite admits one writer; threads of the web server that all want to write otherwise wait
+    in its busy handler, which sleeps in growing steps (up to 100 ms each) and turns short
+    writes into a long latency tail. A lock hands the turn over at once. PostgreSQL needs none.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with _SQLITE_WRITER:
+        yield

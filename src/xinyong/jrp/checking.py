@@ -557,7 +557,7 @@ def run_check(
         result.explanation = _explain(result, scenario_name)
         results.append(result)
 
-    with transaction.atomic():
+    with dbbulk.one_writer(), transaction.atomic():
         check = Check(
             department=department,
             user=user if getattr(user, "pk", None) else None,

@@ -8,6 +8,7 @@ encrypted). A new name for a known code is a name change: the old name is kept i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -29,7 +30,13 @@ KIND_BY_LABEL = {
 
 
 def pii_box() -> PiiBox:
-    return PiiBox(settings.PII_KEY)
+    return _box_for(settings.PII_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _box_for(key: str) -> PiiBox:
+    # Deriving the keys costs more than a lookup hash; the key only changes in tests.
+    return PiiBox(key)
 
 
 def kind_for(label: str | None, code: str | None) -> str:

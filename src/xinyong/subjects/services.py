@@ -27,13 +27,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Length
 
 from xinyong.core import pinyin, ric, uscc
-from xinyong.core.pii import PiiBox
 from xinyong.records.models import CreditRecord
+from xinyong.subjects.identity import pii_box
 from xinyong.subjects.models import Subject, SubjectKind, SubjectName
 
 __all__ = [
@@ -77,7 +76,7 @@ def _one_by_one(text: str) -> list[str]:
 
 def id_lookup_hashes(number: str) -> list[str]:
     """Keyed hashes under which an ID number may be stored (a 15-digit one also as 18)."""
-    box = PiiBox(settings.PII_KEY)
+    box = pii_box()
     compacted = ric.compact(number)
     hashes = [box.lookup_hash(compacted)]
     if len(compacted) == 15 and compacted.isascii() and compacted.isdigit():
