@@ -91,6 +91,8 @@ def test_the_daily_command_prints_what_it_did_in_chinese(company, make_penalty, 
     text = out.getvalue()
     assert f"每日任务（{today:%Y年%m月%d日}）" in text
     assert "公示期满停止公示的信用记录：1条" in text
+    # one cron line runs every daily job: objections and commitments too
+    assert "异议处理期限提醒：0件" in text and "没有逾期未补齐材料的容缺受理承诺" in text
     out = io.StringIO()
     call_command("daily", "--date", today.isoformat(), stdout=out)
     assert "公示期满停止公示的信用记录：0条" in out.getvalue()

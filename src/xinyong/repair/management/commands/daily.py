@@ -17,7 +17,10 @@ class Command(BaseCommand):
         "记录停止日期并通知近180天核查过该主体的部门；"
         "（2）名单条目到期移出；"
         "（3）信用修复申请距受理期限（3个工作日）或办结期限（10个工作日）不足1个工作日或已超期的，"
-        "提醒负责审核的部门。"
+        "提醒负责审核的部门；"
+        "（4）异议各环节期限提醒（同 xinyong objections remind）；"
+        "（5）容缺受理承诺逾期未补齐材料的标记为未履约（同 xinyong commitments check）。"
+        "建议每天凌晨运行一次（如 cron：0 1 * * * xinyong daily）。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,6 +33,14 @@ class Command(BaseCommand):
                 day = dt.date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError(f"日期“{options['date']}”无效，应如2026-04-01") from None
+        from xinyong.commitments.services import check_overdue
+        from xinyong.objections.services import remind
+
         report = run_daily(day)
         for line in report.lines():
             self.stdout.write(line)
+        reminders = remind(day)
+        self.stdout.write(f"  异议处理期限提醒：{len(reminders)}件")
+        for line in reminders:
+            self.stdout.write(f"    {line}")
+        self.stdout.write(f"  信用承诺：{check_overdue(day).explain()}")
