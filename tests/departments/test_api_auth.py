@@ -102,3 +102,21 @@ def test_a_logged_in_browser_session_works_on_me(client: Client, operator: User)
 
 def test_the_public_ping_needs_no_credentials(client: Client) -> None:
     assert client.get("/api/v1/ping").json() == {"ok": True}
+
+
+def test_a_token_already_in_use_loses_its_rights_at_once(
+    client: Client, market_token: tuple[ApiToken, str], tax_dept
+) -> None:
+    token, raw = market_token
+    assert client.get("/api/v1/me", headers=bearer(raw)).status_code == 200
+    # The user moves to another department: the next call acts for that one.
+    User.objects.filter(pk=token.user_id).update(department=tax_dept)
+    me = client.get("/api/v1/me", headers=bearer(raw)).json()
+    assert me["department"]["name"] == tax_dept.name
+    # Deactivated user, then revoked token: refused on the very next call.
+    User.objects.filter(pk=token.user_id).update(is_active=False)
+    assert client.get("/api/v1/me", headers=bearer(raw)).status_code == 401
+    User.objects.filter(pk=token.user_id).update(is_active=True)
+    assert client.get("/api/v1/me", headers=bearer(raw)).status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    assert client.get("/api/v1/me", headers=bearer(raw)).status_code == 401

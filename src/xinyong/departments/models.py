@@ -6,6 +6,7 @@ everything; a department submitter sees and changes only its own department's re
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any, ClassVar
@@ -129,9 +130,9 @@ _TOKENS: dict[str, ApiToken] = {}
 _MAX_CACHED_TOKENS = 10_000
 
 
-def _rights(token_id: int) -> tuple[Any, ...] | None:
-    """What decides a token's rights, read fresh: (active, user active, superuser, role,
-    department, department active); None when the token is gone."""
+def _rights(token_id: int) -> tuple[tuple[Any, ...], dt.datetime | None] | None:
+    """What decides a token's rights, read fresh — (active, user active, superuser, role,
+    department, department active) — and when it was last used; None when it is gone."""
     from django.db import connection
 
     quote = connection.ops.quote_name
@@ -142,15 +143,20 @@ def _rights(token_id: int) -> tuple[Any, ...] | None:
         # Table names come from the models; the id is a parameter.
         cursor.execute(
             "SELECT t.revoked_at IS NULL, u.is_active, u.is_superuser, u.role, u.department_id,"  # noqa: S608
-            f" d.is_active FROM {token_table} t JOIN {user_table} u ON u.id = t.user_id"
+            f" d.is_active, t.last_used_at FROM {token_table} t"
+            f" JOIN {user_table} u ON u.id = t.user_id"
             f" LEFT JOIN {department_table} d ON d.id = u.department_id WHERE t.id = %s",
             [token_id],
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    revoked_ok, active, superuser, role, department_id, department_active = row
-    return (
+    revoked_ok, active, superuser, role, department_id, department_active, last_used = row
+    if isinstance(last_used, str):  # SQLite without a declared type conversion
+        last_used = dt.datetime.fromisoformat(last_used)
+    if last_used is not None and timezone.is_naive(last_used):
+        last_used = last_used.replace(tzinfo=dt.UTC)  # stored in UTC (USE_TZ)
+    rights = (
         bool(revoked_ok),
         bool(active),
         bool(superuser),
@@ -158,6 +164,7 @@ def _rights(token_id: int) -> tuple[Any, ...] | None:
         department_id,
         None if department_active is None else bool(department_active),
     )
+    return rights, last_used
 
 
 def _rights_of(token: ApiToken) -> tuple[Any, ...]:
@@ -238,7 +245,9 @@ class ApiToken(models.Model):
         key = hash_token(raw)
         cached = _TOKENS.get(key)
         if cached is not None:
-            if _rights(cached.pk) == _rights_of(cached):
+            fresh = _rights(cached.pk)
+            if fresh is not None and fresh[0] == _rights_of(cached):
+                cached.last_used_at = fresh[1]  # another process may have noted a use
                 return cached
             _TOKENS.pop(key, None)
         token = (
