@@ -108,12 +108,19 @@ def single_checks(
         for c in codes
     ]
     load(port, requests, 2, 40)  # warm up
+    # One client first: the time of the work itself, without queueing.
+    alone = {
+        "trivial": load(port, gets(["/api/v1/ping"]), 1, total // 4),
+        "check": load(port, requests, 1, total // 4),
+    }
     baseline = load(port, gets(["/api/v1/ping"]), concurrency, total)
     figures = load(port, requests, concurrency, total)
     ratio = figures["rps"] / baseline["rps"]
     return {
         "codes": len(codes),
         "listed_share": round(len(listed[:500]) / len(codes), 2),
+        "one_client": alone,
+        "concurrency": concurrency,
         "trivial": baseline,
         "check": figures,
         "rps_ratio_to_trivial": round(ratio, 3),
