@@ -111,7 +111,7 @@ def test_a_minor_record_needs_no_commitment(company, make_penalty, today):
 
 
 def test_materials_are_checked_for_type_content_and_size(due_penalty, settings):
-    with pytest.raises(services.RepairError, match="类型不接受"):
+    with pytest.raises(services.RepairError, match="类型不受支持"):
         services.submit_application(
             record=due_penalty, **apply_values(), files=[SimpleUploadedFile("a.exe", b"MZ..")]
         )
@@ -120,7 +120,7 @@ def test_materials_are_checked_for_type_content_and_size(due_penalty, settings):
             record=due_penalty, **apply_values(), files=[SimpleUploadedFile("a.pdf", b"<html>")]
         )
     big = SimpleUploadedFile("big.pdf", PDF + b"0" * (20 * 1024 * 1024))
-    with pytest.raises(services.RepairError, match="超过上限20MB"):
+    with pytest.raises(services.RepairError, match="超过20MB"):
         services.submit_application(record=due_penalty, **apply_values(), files=[big])
     assert not due_penalty.repair_applications.exists()
 

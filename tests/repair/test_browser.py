@@ -1,35 +1,19 @@
 """The portal's repair application in a real browser (Debian's chromium driven by Playwright):
 from the record page to the submitted application.
 
-Set up as tests/portal/test_browser.py: the server runs as a subprocess on its own SQLite
-database, migrated and seeded by subprocesses, so the test never touches the suite's database.
+The server runs as a subprocess on its own SQLite database (see tests/browser.py), so the test
+never touches the suite's database.
 """
 
 from __future__ import annotations
 
-import os
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.browser import chromium, running_server
 from tests.repair.factories import COMPANY_CODE
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ROOT = Path(__file__).resolve().parents[2]
 
 SEED = """
 import django
@@ -47,118 +31,52 @@ print(record.pk)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _run(args: list[str], env: dict[str, str], what: str) -> str:
-    done = subprocess.run(
-        args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
-    )
-    if done.returncode != 0:
-        pytest.fail(f"{what} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, int]]:
     """(portal URL, database file, id of the seeded penalty)."""
-    tmp = tmp_path_factory.mktemp("repair-browser")
-    database = tmp / "browser.sqlite3"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "xinyong.settings",
-        "XINYONG_DATA_DIR": str(tmp),
-        "XINYONG_DATABASE_URL": f"sqlite:///{database}",
-        "XINYONG_DEBUG": "1",
-        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
-    }
-    cli = [sys.executable, "-m", "xinyong.cli"]
-    _run([*cli, "migrate", "--noinput", "-v", "0"], env, "xinyong migrate")
-    record_id = int(_run([sys.executable, "-c", SEED], env, "seeding").strip().splitlines()[-1])
-    port = _free_port()
-    log = (tmp / "server.log").open("w")
-    process = subprocess.Popen(
-        [*cli, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server stopped: {(tmp / 'server.log').read_text()}")
-            try:
-                with urllib.request.urlopen(url + "/", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer: {(tmp / 'server.log').read_text()}")
-            time.sleep(0.2)
-        yield url, database, record_id
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    with running_server(tmp_path_factory.mktemp("repair-browser"), SEED) as running:
+        record_id = int(running.seeded.strip().splitlines()[-1])
+        yield running.url, running.database, record_id
 
 
 def test_a_subject_applies_for_repair_from_the_record_page(
     server: tuple[str, Path, int], tmp_path: Path
 ) -> None:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     url, database, record_id = server
     receipt = tmp_path / "缴款凭证.pdf"
     receipt.write_bytes(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
     requested: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("request", lambda request: requested.append(request.url))
-            page.goto(f"{url}/record/{record_id}/")
-            box = page.locator("#repair")
-            assert "一般失信" in box.inner_text()
-            assert page.locator(".repair-earliest").inner_text().endswith("日")
-            assert "作出信用修复承诺" in page.locator(".repair-conditions").inner_text()
-            page.screenshot(path=str(tmp_path / "record.png"), full_page=True)
-            page.get_by_role("link", name="申请信用修复").click()
-            page.wait_for_url(f"**/repair/record/{record_id}/apply/")
+    with chromium() as browser:
+        page = browser.new_page()
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{url}/record/{record_id}/")
+        box = page.locator("#repair")
+        assert "一般失信" in box.inner_text()
+        assert page.locator(".repair-earliest").inner_text().endswith("日")
+        assert "作出信用修复承诺" in page.locator(".repair-conditions").inner_text()
+        page.screenshot(path=str(tmp_path / "record.png"), full_page=True)
+        page.get_by_role("link", name="申请信用修复").click()
+        page.wait_for_url(f"**/repair/record/{record_id}/apply/")
 
-            page.fill("input[name=subject_code]", COMPANY_CODE)
-            page.fill("input[name=applicant_name]", "李经办")
-            page.fill("input[name=applicant_phone]", "13800000000")
-            page.fill("textarea[name=statement]", "罚款已缴清，违法行为已整改。")
-            page.check("input[name=obligations_fulfilled]")
-            page.set_input_files("input[name=materials]", str(receipt))
-            assert "郑重承诺" in page.locator(".commitment-text").inner_text()
-            page.check("input[name=commitment_signed]")
-            page.fill("input[name=commitment_signer]", "张法人")
-            page.click("form.repair-form button[type=submit]")
-            page.wait_for_url("**/repair/submitted/")
-            tracking_no = page.locator("#tracking-no").inner_text().strip()
-            code = page.locator("#access-code").inner_text().strip()
-            assert tracking_no.startswith("XF") and len(code) == 8
-            page.screenshot(path=str(tmp_path / "submitted.png"), full_page=True)
+        page.fill("input[name=subject_code]", COMPANY_CODE)
+        page.fill("input[name=applicant_name]", "李经办")
+        page.fill("input[name=applicant_phone]", "13800000000")
+        page.fill("textarea[name=statement]", "罚款已缴清，违法行为已整改。")
+        page.check("input[name=obligations_fulfilled]")
+        page.set_input_files("input[name=materials]", str(receipt))
+        assert "郑重承诺" in page.locator(".commitment-text").inner_text()
+        page.check("input[name=commitment_signed]")
+        page.fill("input[name=commitment_signer]", "张法人")
+        page.click("form.repair-form button[type=submit]")
+        page.wait_for_url("**/repair/submitted/")
+        tracking_no = page.locator("#tracking-no").inner_text().strip()
+        code = page.locator("#access-code").inner_text().strip()
+        assert tracking_no.startswith("XF") and len(code) == 8
+        page.screenshot(path=str(tmp_path / "submitted.png"), full_page=True)
 
-            page.get_by_role("link", name="查看办理进度").click()
-            page.wait_for_url(f"**/repair/track/{tracking_no}/")
-            assert page.locator(".repair-status").inner_text() == "已提交，待受理"
-        finally:
-            browser.close()
+        page.get_by_role("link", name="查看办理进度").click()
+        page.wait_for_url(f"**/repair/track/{tracking_no}/")
+        assert page.locator(".repair-status").inner_text() == "已提交，待受理"
     with sqlite3.connect(database) as db:
         status, signer, files = db.execute(
             "SELECT a.status, a.commitment_signer, COUNT(m.id) FROM repair_repairapplication a "

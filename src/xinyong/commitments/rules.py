@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xinyong.core.publicity import TIERS
-from xinyong.core.ruledata import Node, RuleError, parse_file
+from xinyong.core.ruledata import Node, RuleError, in_force, parse_file
 
 __all__ = [
     "BREACHES",
@@ -124,11 +124,7 @@ class RuleSet:
     versions: tuple[RuleVersion, ...]  # oldest first
 
     def version_for(self, day: datetime.date) -> RuleVersion:
-        chosen = self.versions[0]
-        for version in self.versions:
-            if version.effective_from <= day:
-                chosen = version
-        return chosen
+        return in_force(self.versions, day) or self.versions[0]
 
 
 def _check_template(node: Node, text: str) -> None:

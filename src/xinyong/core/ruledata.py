@@ -18,12 +18,13 @@ demo.yaml第1行：“a”应为文字，实为“1”
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import yaml
 
-__all__ = ["Node", "RuleError", "parse_file", "parse_text"]
+__all__ = ["Node", "RuleError", "in_force", "parse_file", "parse_text"]
 
 
 class RuleError(ValueError):
@@ -186,3 +187,29 @@ def parse_file(path: Path | str) -> Node:
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path.name}：无法读取（{exc}）") from exc
     return parse_text(text, path.name)
+
+
+class _Dated(Protocol):
+    @property
+    def effective_from(self) -> datetime.date: ...
+
+
+DatedT = TypeVar("DatedT", bound=_Dated)
+
+
+def in_force(versions: Sequence[DatedT], day: datetime.date) -> DatedT | None:
+    """The last of ``versions`` (sorted oldest first) in force on ``day``; None before all.
+
+    >>> import dataclasses
+    >>> V = dataclasses.make_dataclass("V", ["effective_from"])
+    >>> versions = [V(datetime.date(2022, 1, 1)), V(datetime.date(2026, 4, 1))]
+    >>> in_force(versions, datetime.date(2026, 3, 31)).effective_from
+    datetime.date(2022, 1, 1)
+    >>> in_force(versions, datetime.date(2021, 12, 31)) is None
+    True
+    """
+    chosen = None
+    for version in versions:
+        if version.effective_from <= day:
+            chosen = version
+    return chosen

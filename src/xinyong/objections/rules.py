@@ -15,7 +15,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from xinyong.core.ruledata import Node, RuleError, parse_file
+from xinyong.core.ruledata import Node, RuleError, in_force, parse_file
+from xinyong.uploads import MB, UploadRule
 
 __all__ = [
     "STEP_LABELS",
@@ -43,13 +44,6 @@ class ObjectionRuleError(RuleError):
 
 
 @dataclass(frozen=True)
-class Materials:
-    max_files: int
-    max_mb: int
-    types: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class ObjectionRule:
     effective_from: dt.date
     basis: str
@@ -57,7 +51,7 @@ class ObjectionRule:
     suspend_from: str
     remind_within: int
     notice_months: int
-    materials: Materials
+    materials: UploadRule
     version: str
 
 
@@ -73,13 +67,13 @@ def _rule(node: Node, version: str) -> ObjectionRule:
     if materials_node is not None:
         materials_node.keys(required=("max_files", "max_mb", "types"))
         types = tuple(t.lower() for t in materials_node.req("types").text_list())
-        materials = Materials(
+        materials = UploadRule(
             max_files=materials_node.req("max_files").integer(0, 50),
-            max_mb=materials_node.req("max_mb").integer(1, 200),
+            max_bytes=materials_node.req("max_mb").integer(1, 200) * MB,
             types=types,
         )
     else:
-        materials = Materials(max_files=0, max_mb=1, types=())
+        materials = UploadRule(max_files=0, max_bytes=MB, types=())
     remind = node.get("remind_within")
     months = node.get("notice_months")
     return ObjectionRule(
@@ -122,10 +116,7 @@ def rules() -> tuple[ObjectionRule, ...]:
 
 def rule_on(day: dt.date) -> ObjectionRule:
     """The rule in force for an objection filed on ``day``."""
-    chosen = None
-    for rule in rules():
-        if rule.effective_from <= day:
-            chosen = rule
+    chosen = in_force(rules(), day)
     if chosen is None:
         first = rules()[0]
         raise ObjectionRuleError(f"{day}早于异议处理规则的最早施行日期{first.effective_from}")

@@ -13,9 +13,14 @@ urlpatterns = [
     path("office/objections/", views.queue, name="queue"),
     path("office/objections/new/<slug:kind>/<int:pk>/", views.new, name="new"),
     path("office/objections/<int:pk>/", views.detail, name="detail"),
-    path("office/objections/<int:pk>/accept/", views.accept, name="accept"),
-    path("office/objections/<int:pk>/refuse/", views.refuse, name="refuse"),
-    path("office/objections/<int:pk>/answer/", views.answer, name="answer"),
-    path("office/objections/<int:pk>/close/", views.close, name="close"),
+    *(
+        path(
+            f"office/objections/<int:pk>/{action}/",
+            views.step_view,
+            {"action": action},
+            name=action,
+        )
+        for action in ("accept", "refuse", "answer", "close")
+    ),
     path("office/objections/<int:pk>/materials/<int:mid>/", views.material, name="material"),
 ]

@@ -7,6 +7,7 @@ message on the page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,10 @@ from xinyong.ingest.views import office_view
 from xinyong.lists.models import ListEntry
 from xinyong.objections import services
 from xinyong.objections.forms import AnswerForm, ObjectionForm, ProgressForm, ReasonForm
-from xinyong.objections.materials import MaterialError
 from xinyong.objections.models import CorrectionNotice, Objection, Outcome, Status
 from xinyong.objections.rules import rule_on
 from xinyong.records.models import CreditRecord
+from xinyong.uploads import MaterialError
 
 PER_PAGE = 30
 
@@ -66,31 +67,44 @@ def _file(
         "record": record,
         "entry": entry,
         "rule": rule,
-        "types": "、".join(t.upper() for t in rule.materials.types),
+        "types": rule.materials.types_label,
     }
     if request.method == "POST" and form.is_valid():
-        try:
-            objection, code = services.file_objection(
-                objector=form.objector(),
-                reasons=form.cleaned_data["reasons"],
-                requested=form.cleaned_data.get("requested", ""),
-                record=record,
-                entry=entry,
-                uploads=request.FILES.getlist("materials"),
-                request=request,
-            )
-        except (services.ObjectionError, MaterialError) as exc:
-            form.add_error(None, str(exc))
-        else:
-            # The code is shown once, on this answer to the POST (never in an address).
-            response = render(
-                request,
-                "objections/portal_filed.html",
-                {"objection": objection, "code": code, "rule": rule},
-            )
-            response["Cache-Control"] = "no-store"
-            return response
+        filed = _submit(request, form, record, entry, "objections/portal_filed.html", rule=rule)
+        if filed is not None:
+            return filed
     return render(request, "objections/portal_form.html", context)
+
+
+def _submit(
+    request: HttpRequest,
+    form: ObjectionForm,
+    record: CreditRecord | None,
+    entry: ListEntry | None,
+    template: str,
+    user: Any = None,
+    **context: Any,
+) -> HttpResponse | None:
+    """File the objection in ``form`` (by ``user`` for the office); the page that shows the
+    access code, or None with the refusal added to the form."""
+    try:
+        objection, code = services.file_objection(
+            objector=form.objector(),
+            reasons=form.cleaned_data["reasons"],
+            requested=form.cleaned_data.get("requested", ""),
+            record=record,
+            entry=entry,
+            uploads=request.FILES.getlist("materials"),
+            user=user,
+            request=request,
+        )
+    except (services.ObjectionError, MaterialError) as exc:
+        form.add_error(None, str(exc))
+        return None
+    # The code is shown once, on this answer to the POST (never in an address).
+    response = render(request, template, {"objection": objection, "code": code, **context})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -182,25 +196,11 @@ def new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise Http404("没有这种异议对象")
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            objection, code = services.file_objection(
-                objector=form.objector(),
-                reasons=form.cleaned_data["reasons"],
-                requested=form.cleaned_data.get("requested", ""),
-                record=record,
-                entry=entry,
-                uploads=request.FILES.getlist("materials"),
-                user=request.user,
-                request=request,
-            )
-        except (services.ObjectionError, MaterialError) as exc:
-            form.add_error(None, str(exc))
-        else:
-            response = render(
-                request, "objections/office_filed.html", {"objection": objection, "code": code}
-            )
-            response["Cache-Control"] = "no-store"
-            return response
+        filed = _submit(
+            request, form, record, entry, "objections/office_filed.html", user=request.user
+        )
+        if filed is not None:
+            return filed
     return render(
         request,
         "objections/office_new.html",
@@ -246,30 +246,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+#: The steps an operator takes with a reason only: the service and what the page then says.
+REASON_STEPS: dict[str, tuple[Callable[..., Any], str]] = {
+    "accept": (services.accept, "已受理并转交核查单位"),
+    "refuse": (services.refuse, "已作不予受理，理由已告知异议人"),
+    "close": (services.close, "已办结，结果已告知异议人"),
+}
+
+
+@office_view
+@require_POST
+def step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """受理 / 不予受理 / 核查答复 / 办结 (``action`` comes from the URL pattern)."""
     objection = _objection(request, pk)
     try:
-        if action == "accept":
+        if action in REASON_STEPS:
+            step, done = REASON_STEPS[action]
             form = ReasonForm(request.POST)
             form.is_valid()
-            services.accept(
-                request.user, objection, form.cleaned_data.get("reason", ""), request=request
-            )
-            messages.success(request, "已受理并转交核查单位")
-        elif action == "refuse":
-            form = ReasonForm(request.POST)
-            form.is_valid()
-            services.refuse(
-                request.user, objection, form.cleaned_data.get("reason", ""), request=request
-            )
-            messages.success(request, "已作不予受理，理由已告知异议人")
-        elif action == "close":
-            form = ReasonForm(request.POST)
-            form.is_valid()
-            services.close(
-                request.user, objection, form.cleaned_data.get("reason", ""), request=request
-            )
-            messages.success(request, "已办结，结果已告知异议人")
+            step(request.user, objection, form.cleaned_data.get("reason", ""), request=request)
+            messages.success(request, done)
         elif action == "answer":
             answer = AnswerForm(request.POST)
             if not answer.is_valid():
@@ -293,30 +289,6 @@ def _step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except services.ObjectionError as exc:
         messages.error(request, str(exc))
     return redirect("objections:detail", pk=objection.pk)
-
-
-@office_view
-@require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step_view(request, pk, "accept")
-
-
-@office_view
-@require_POST
-def refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step_view(request, pk, "refuse")
-
-
-@office_view
-@require_POST
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step_view(request, pk, "answer")
-
-
-@office_view
-@require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step_view(request, pk, "close")
 
 
 @office_view

@@ -9,6 +9,7 @@ operator sees all.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Literal
 
 from django.http import HttpRequest
@@ -144,6 +145,20 @@ def _out(application: RepairApplication) -> ApplicationOut:
     )
 
 
+def _act(
+    request: HttpRequest,
+    application_id: int,
+    step: Callable[[RepairApplication], RepairApplication],
+) -> ApplicationOut:
+    """Take a step on an application the user handles; a step the service refuses is 409."""
+    application = services.get_for_user(request.user, application_id, request=request)
+    try:
+        application = step(application)
+    except services.RepairError as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
+    return _out(application)
+
+
 def _info(info: RepairInfo) -> RepairInfoOut:
     return RepairInfoOut(**{key: getattr(info, key) for key in RepairInfoOut.model_fields})
 
@@ -200,14 +215,13 @@ def get_application(request: HttpRequest, application_id: int) -> ApplicationOut
     description="已提交的申请进入审核；已受理或已办结的返回 409。",
 )
 def review(request: HttpRequest, application_id: int, payload: ReviewIn) -> ApplicationOut:
-    application = services.get_for_user(request.user, application_id, request=request)
-    try:
-        application = services.start_review(
+    return _act(
+        request,
+        application_id,
+        lambda application: services.start_review(
             request.user, application, payload.note, request=request
-        )
-    except services.RepairError as exc:
-        raise ApiError(409, "conflict", str(exc)) from None
-    return _out(application)
+        ),
+    )
 
 
 @router.post(
@@ -218,21 +232,14 @@ def review(request: HttpRequest, application_id: int, payload: ReviewIn) -> Appl
     "并通知近期核查过该主体的部门。不予修复须说明理由（否则 422）。已办结的申请返回 409。",
 )
 def decide(request: HttpRequest, application_id: int, payload: DecisionIn) -> ApplicationOut:
-    application = services.get_for_user(request.user, application_id, request=request)
-    if payload.decision == "refuse" and not payload.reason.strip():
-        raise ApiError(422, "invalid", "不予修复须说明理由")
-    try:
+    def step(application: RepairApplication) -> RepairApplication:
+        if payload.decision == "refuse" and not payload.reason.strip():
+            raise ApiError(422, "invalid", "不予修复须说明理由")
         if payload.decision == "approve":
-            application = services.approve(
-                request.user, application, payload.reason, request=request
-            )
-        else:
-            application = services.refuse(
-                request.user, application, payload.reason, request=request
-            )
-    except services.RepairError as exc:
-        raise ApiError(409, "conflict", str(exc)) from None
-    return _out(application)
+            return services.approve(request.user, application, payload.reason, request=request)
+        return services.refuse(request.user, application, payload.reason, request=request)
+
+    return _act(request, application_id, step)
 
 
 @router.get(

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xinyong.core import publicity
-from xinyong.core.ruledata import Node, RuleError, parse_file
+from xinyong.core.ruledata import Node, RuleError, in_force, parse_file
+from xinyong.uploads import MB, UploadRule
 
 __all__ = [
     "DATA",
@@ -79,26 +80,16 @@ class RepairRules:
     version: str
     record_types: tuple[str, ...]
     commitment: str
-    max_bytes: int
-    max_files: int
-    file_types: tuple[str, ...]
+    materials: UploadRule
     conditions: tuple[ConditionVersion, ...]  # oldest first
     procedures: tuple[Procedure, ...]  # oldest first
 
     def conditions_for(self, decision_date: datetime.date) -> ConditionVersion:
         """The version in force on the decision date (the oldest for earlier decisions)."""
-        chosen = self.conditions[0]
-        for version in self.conditions:
-            if version.effective_from <= decision_date:
-                chosen = version
-        return chosen
+        return in_force(self.conditions, decision_date) or self.conditions[0]
 
     def procedure_for(self, day: datetime.date) -> Procedure:
-        chosen = self.procedures[0]
-        for procedure in self.procedures:
-            if procedure.effective_from <= day:
-                chosen = procedure
-        return chosen
+        return in_force(self.procedures, day) or self.procedures[0]
 
 
 def _tier(node: Node, min_months: int | None) -> TierConditions:
@@ -200,9 +191,11 @@ def load(path: Path | str = DATA) -> RepairRules:
             version=root.req("version").text(),
             record_types=tuple(root.req("record_types").text_list()),
             commitment="".join(root.req("commitment").text().split()),
-            max_bytes=materials.req("max_mb").integer(1, 500) * 1024 * 1024,
-            max_files=materials.req("max_files").integer(1, 100),
-            file_types=types,
+            materials=UploadRule(
+                max_files=materials.req("max_files").integer(1, 100),
+                max_bytes=materials.req("max_mb").integer(1, 500) * MB,
+                types=types,
+            ),
             conditions=tuple(conditions),
             procedures=tuple(procedures),
         )

@@ -33,13 +33,7 @@ from xinyong.departments.permissions import ensure_can_act_for, scope_to_user
 from xinyong.records.models import CreditRecord, RecordStatus, RecordVersion, VersionAction
 from xinyong.repair.eligibility import RepairInfo, add_workdays, entry_repair, record_repair
 from xinyong.repair.eligibility import workdays_left as _workdays_left
-from xinyong.repair.materials import (
-    MaterialError,
-    Upload,
-    check_files,
-    material_path,
-    store,
-)
+from xinyong.repair.materials import MaterialError, check_materials, material_path, store
 from xinyong.repair.models import (
     OPEN_STATUSES,
     RepairApplication,
@@ -48,6 +42,7 @@ from xinyong.repair.models import (
 )
 from xinyong.repair.rules import repair_rules
 from xinyong.subjects.models import Subject
+from xinyong.uploads import discard
 
 __all__ = [
     "Deadline",
@@ -178,7 +173,7 @@ def submit_application(
     training_done: bool = False,
     commitment_signed: bool = False,
     commitment_signer: str = "",
-    files: Sequence[Upload] = (),
+    files: Sequence[Any] = (),
     actor: Any = None,
     request: Any = None,
     today: dt.date | None = None,
@@ -214,7 +209,7 @@ def submit_application(
     if problems:
         raise RepairError("；".join(problems))
     try:
-        checked = check_files(files)
+        checked = check_materials(files)
     except MaterialError as exc:
         raise RepairError(str(exc)) from None
     rules = repair_rules()
@@ -223,51 +218,56 @@ def submit_application(
     review_due, estimated_r = add_workdays(day, procedure.review_workdays)
     department = record.department if record is not None else entry.department
     code = "".join(secrets.choice(ACCESS_ALPHABET) for _ in range(ACCESS_LENGTH))
-    with transaction.atomic():
-        tracking_no = _new_tracking_no(day)
-        application = RepairApplication.objects.create(
-            tracking_no=tracking_no,
-            access_hash=_access_hash(tracking_no, code),
-            record=record,
-            entry=entry,
-            subject=subject,
-            department=department,
-            tier=info.tier,
-            condition_rule=info.rule_id,
-            procedure_rule=procedure.id,
-            rules_version=rules.version,
-            earliest_date=info.earliest_date or day,
-            applicant_name=applicant_name.strip()[:100],
-            applicant_phone=applicant_phone.strip()[:30],
-            statement=statement.strip(),
-            obligations_fulfilled=True,
-            training_done=bool(training_done),
-            commitment_text=rules.commitment if commitment_signed else "",
-            commitment_signer=commitment_signer.strip()[:100] if commitment_signed else "",
-            commitment_date=day if commitment_signed else None,
-            submitted_at=timezone.now(),
-            submitted_date=day,
-            accept_due=accept_due,
-            review_due=review_due,
-            due_estimated=estimated_a or estimated_r,
-        )
-        store(application, checked)
-        responsible = department.name if department is not None else "信用办"
-        _step(
-            application,
-            "提交申请",
-            f"已提交至{responsible}；{procedure.accept_workdays}个工作日内受理，"
-            f"{procedure.review_workdays}个工作日内办结（{review_due:%Y年%m月%d日}前）",
-            applicant_name.strip() or "申请人",
-        )
-        audit(
-            actor if getattr(actor, "pk", None) else f"申请人 {applicant_name.strip()[:50]}",
-            AuditAction.CREATE,
-            f"信用修复申请{tracking_no}：{application.target_label}",
-            obj=application,
-            detail={"tier": info.tier, "rule": info.rule_id, "files": len(checked)},
-            ip=client_ip(request),
-        )
+    written: list[Any] = []
+    try:
+        with transaction.atomic():
+            tracking_no = _new_tracking_no(day)
+            application = RepairApplication.objects.create(
+                tracking_no=tracking_no,
+                access_hash=_access_hash(tracking_no, code),
+                record=record,
+                entry=entry,
+                subject=subject,
+                department=department,
+                tier=info.tier,
+                condition_rule=info.rule_id,
+                procedure_rule=procedure.id,
+                rules_version=rules.version,
+                earliest_date=info.earliest_date or day,
+                applicant_name=applicant_name.strip()[:100],
+                applicant_phone=applicant_phone.strip()[:30],
+                statement=statement.strip(),
+                obligations_fulfilled=True,
+                training_done=bool(training_done),
+                commitment_text=rules.commitment if commitment_signed else "",
+                commitment_signer=commitment_signer.strip()[:100] if commitment_signed else "",
+                commitment_date=day if commitment_signed else None,
+                submitted_at=timezone.now(),
+                submitted_date=day,
+                accept_due=accept_due,
+                review_due=review_due,
+                due_estimated=estimated_a or estimated_r,
+            )
+            written = store(application, checked)
+            responsible = department.name if department is not None else "信用办"
+            _step(
+                application,
+                "提交申请",
+                f"已提交至{responsible}；{procedure.accept_workdays}个工作日内受理，"
+                f"{procedure.review_workdays}个工作日内办结（{review_due:%Y年%m月%d日}前）",
+                applicant_name.strip() or "申请人",
+            )
+            audit(
+                actor if getattr(actor, "pk", None) else f"申请人 {applicant_name.strip()[:50]}",
+                AuditAction.CREATE,
+                f"信用修复申请{tracking_no}：{application.target_label}",
+                obj=application,
+                detail={"tier": info.tier, "rule": info.rule_id, "files": len(checked)},
+                ip=client_ip(request),
+            )
+    except Exception:
+        discard(written)
+        raise
     return application, code
 
 

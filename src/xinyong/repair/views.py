@@ -21,7 +21,6 @@ from xinyong.ingest.views import office_view
 from xinyong.lists.models import ListEntry
 from xinyong.records.models import CreditRecord
 from xinyong.repair import services
-from xinyong.repair.eligibility import RepairInfo
 from xinyong.repair.models import RepairApplication, RepairMaterial, RepairStatus
 from xinyong.repair.rules import repair_rules
 
@@ -51,11 +50,15 @@ def _form_values(request: HttpRequest) -> dict[str, Any]:
 
 def _apply(
     request: HttpRequest,
-    info: RepairInfo,
     target: dict[str, Any],
     title: str,
     back: str,
 ) -> HttpResponse:
+    """The application form for a public record or entry (``target``); 404 when it cannot be
+    repaired on the portal."""
+    info = services.target_info(**target)
+    if not info.repairable:
+        raise Http404(info.reason)
     error = ""
     values: dict[str, Any] = {}
     if request.method == "POST":
@@ -64,7 +67,7 @@ def _apply(
             application, code = services.submit_application(
                 **target,
                 **values,
-                files=list(request.FILES.getlist("materials")),  # type: ignore[arg-type]
+                files=list(request.FILES.getlist("materials")),
                 actor=request.user,
                 request=request,
             )
@@ -86,9 +89,9 @@ def _apply(
             "values": values,
             "commitment": rules.commitment,
             "today": timezone.localdate(),
-            "file_types": "、".join(rules.file_types),
-            "max_mb": rules.max_bytes // 1024 // 1024,
-            "max_files": rules.max_files,
+            "file_types": "、".join(rules.materials.types),
+            "max_mb": rules.materials.max_mb,
+            "max_files": rules.materials.max_files,
             "status": 400 if error else 200,
         },
         status=400 if error else 200,
@@ -102,12 +105,8 @@ def apply_record(request: HttpRequest, pk: int) -> HttpResponse:
         CreditRecord.objects.public(timezone.localdate()).select_related("subject", "department"),
         pk=pk,
     )
-    info = services.target_info(record=record)
-    if not info.repairable:
-        raise Http404(info.reason)
     return _apply(
         request,
-        info,
         {"record": record},
         f"{record.subject.name} · 行政处罚 {record.doc_no}",
         reverse("portal:record", args=[record.pk]),
@@ -121,12 +120,8 @@ def apply_entry(request: HttpRequest, pk: int) -> HttpResponse:
         ListEntry.objects.public(timezone.localdate()).select_related("subject", "department"),
         pk=pk,
     )
-    info = services.target_info(entry=entry)
-    if not info.repairable:
-        raise Http404(info.reason)
     return _apply(
         request,
-        info,
         {"entry": entry},
         f"{entry.listed_name} · {entry.definition.name}",
         reverse("portal:home"),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import transaction
 
 from xinyong.audit.models import AuditAction
@@ -20,7 +22,6 @@ from xinyong.departments.permissions import (
     scope_to_user,
 )
 from xinyong.lists.models import ListEntry
-from xinyong.objections import materials as files
 from xinyong.objections.models import (
     OPEN_STATUSES,
     Channel,
@@ -49,6 +50,7 @@ from xinyong.objections.services.common import (
 )
 from xinyong.records.models import CreditRecord, RecordStatus
 from xinyong.subjects.identity import pii_box
+from xinyong.uploads import check_files, discard, store_files
 
 
 def portal_refusal(
@@ -134,7 +136,7 @@ def file_objection(
 
     Without ``user`` it is a portal filing (the target must be on public display today); with
     ``user`` an operator registers it for the subject, public or not. Bad input raises
-    ``ObjectionError`` (or ``files.MaterialError``) and stores nothing.
+    ``ObjectionError`` (or ``xinyong.uploads.MaterialError``) and stores nothing.
     """
     day = _today(today)
     if (record is None) == (entry is None):
@@ -156,7 +158,7 @@ def file_objection(
         raise ObjectionError("异议理由或请求更正的内容过长（各最多5000字）")
     code_hash, cipher, masked = _check_objector(objector)
     rule = rule_on(day)
-    checked = files.check_files(list(uploads), rule.materials)
+    checked = check_files(list(uploads), rule.materials)
     department, note = _route(record, entry)
     subject = record.subject if record is not None else entry.subject if entry else None
     access = _new_code()
@@ -191,14 +193,15 @@ def file_objection(
                 stage_started=day,
                 due_date=due,
             )
-            written = files.store_files(objection.pk, checked)
+            folder = Path(settings.DATA_DIR) / "objections" / str(objection.pk)
+            written = store_files(folder, checked)
             Material.objects.bulk_create(
                 [
                     Material(
                         objection=objection,
                         filename=item.filename,
                         stored_path=str(path),
-                        size=len(item.content),
+                        size=item.size,
                         sha256=item.sha256,
                         kind=item.kind,
                     )
@@ -223,8 +226,7 @@ def file_objection(
 
                 _suspend(objection, actor, day, request)
     except Exception:
-        for _, path in written:
-            path.unlink(missing_ok=True)
+        discard(written)
         raise
     return objection, format_code(access)
 

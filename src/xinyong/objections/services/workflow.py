@@ -37,26 +37,44 @@ from xinyong.records.models import CreditRecord
 from xinyong.subjects.identity import pii_box
 
 
-def _suspend(objection: Objection, actor: Any, day: dt.date, request: Any) -> None:
+def _label(entry: ListEntry) -> str:
+    return f"{entry.definition.name}（{entry.listed_name}）"
+
+
+def _change_entry(
+    objection: Objection,
+    entry: ListEntry,
+    status: EntryStatus,
+    kind: EventKind,
+    reason: str,
+    actor: Any,
+    day: dt.date,
+) -> str:
+    """Change a list entry's status because of ``objection``; returns the entry's label."""
     from xinyong.lists.services import change_status
 
+    change_status(entry, status, kind, reason, actor, day=day, detail={"objection": objection.pk})
+    return _label(entry)
+
+
+def _suspend(objection: Objection, actor: Any, day: dt.date, request: Any) -> None:
     ids: list[int] = []
     names: list[str] = []
     for entry in tied_entries(objection).filter(related_to__isnull=True):
         if not entry.in_force_on(day):
             continue
         if entry.status == EntryStatus.ACTIVE:
-            change_status(
+            _change_entry(
+                objection,
                 entry,
                 EntryStatus.OBJECTION,
                 EventKind.OBJECTION,
                 f"{objection}处理期间暂停执行相关惩戒措施",
                 actor,
-                day=day,
-                detail={"objection": objection.pk},
+                day,
             )
         ids.append(entry.pk)
-        names.append(f"{entry.definition.name}（{entry.listed_name}）")
+        names.append(_label(entry))
     if not ids:
         return
     objection.suspended = ids
@@ -88,22 +106,16 @@ def _suspending(objection: Objection) -> bool:
 
 
 def _resume(objection: Objection, actor: Any, day: dt.date, request: Any) -> None:
-    from xinyong.lists.services import change_status
-
     resumed: list[str] = []
     for entry in ListEntry.objects.filter(pk__in=objection.suspended).order_by("pk"):
         if entry.status != EntryStatus.OBJECTION or _held_elsewhere(objection, entry):
             continue
-        change_status(
-            entry,
-            EntryStatus.ACTIVE,
-            EventKind.RESUME,
-            f"{objection}已办结（{objection.get_outcome_display() or '不予受理'}），恢复有效",
-            actor,
-            day=day,
-            detail={"objection": objection.pk},
+        reason = f"{objection}已办结（{objection.get_outcome_display() or '不予受理'}），恢复有效"
+        resumed.append(
+            _change_entry(
+                objection, entry, EntryStatus.ACTIVE, EventKind.RESUME, reason, actor, day
+            )
         )
-        resumed.append(f"{entry.definition.name}（{entry.listed_name}）")
     if resumed:
         _step(
             objection,
@@ -118,8 +130,20 @@ def _resume(objection: Objection, actor: Any, day: dt.date, request: Any) -> Non
 # -- the credit office: acceptance --------------------------------------------------------------
 
 
-def _lock(objection: Objection) -> Objection:
-    return Objection.objects.select_for_update().get(pk=objection.pk)
+def _lock(objection: Objection, status: Status, refusal: str) -> Objection:
+    """The objection, locked for the step; refused unless it is in ``status``."""
+    locked = Objection.objects.select_for_update().get(pk=objection.pk)
+    if locked.status != status:
+        raise ObjectionError(f"{locked}当前为“{locked.get_status_display()}”，{refusal}")
+    return locked
+
+
+def _finish(objection: Objection, status: Status, day: dt.date, *fields: str) -> None:
+    """End the objection in ``status`` (no deadline any more), saving ``fields`` too."""
+    objection.status = status
+    objection.closed_on = day
+    objection.due_date = None
+    objection.save(update_fields=["status", "closed_on", "due_date", *fields])
 
 
 def accept(
@@ -135,9 +159,7 @@ def accept(
     day = _today(today)
     rule = rule_of(objection)
     with transaction.atomic():
-        objection = _lock(objection)
-        if objection.status != Status.SUBMITTED:
-            raise ObjectionError(f"{objection}当前为“{objection.get_status_display()}”，不能受理")
+        objection = _lock(objection, Status.SUBMITTED, "不能受理")
         due = _due(day, rule.steps["verify"])
         objection.status = Status.VERIFYING
         objection.accepted_on = day
@@ -186,16 +208,9 @@ def refuse(
         raise ObjectionError("不予受理须说明理由")
     day = _today(today)
     with transaction.atomic():
-        objection = _lock(objection)
-        if objection.status != Status.SUBMITTED:
-            raise ObjectionError(
-                f"{objection}当前为“{objection.get_status_display()}”，不能作不予受理"
-            )
-        objection.status = Status.REFUSED
-        objection.closed_on = day
-        objection.due_date = None
+        objection = _lock(objection, Status.SUBMITTED, "不能作不予受理")
         objection.outcome_reason = reason
-        objection.save(update_fields=["status", "closed_on", "due_date", "outcome_reason"])
+        _finish(objection, Status.REFUSED, day, "outcome_reason")
         _step(objection, StepKind.REFUSE, user, day, f"不予受理：{reason}", request=request)
         _resume(objection, user, day, request)
     return objection
@@ -274,23 +289,15 @@ def _apply_correction(
 
 def _remove_record_entries(objection: Objection, actor: Any, day: dt.date) -> list[str]:
     """Entries based on a revoked record lose their basis: they leave their list."""
-    from xinyong.lists.services import IN_FORCE, change_status
+    from xinyong.lists.services import IN_FORCE
 
-    removed = []
-    for entry in ListEntry.objects.filter(
-        record_id=objection.record_id, status__in=IN_FORCE, related_to__isnull=True
-    ):
-        change_status(
-            entry,
-            EntryStatus.REMOVED,
-            EventKind.LEAVE,
-            f"所依据的信用记录经{objection}核查已撤销",
-            actor,
-            day=day,
-            detail={"objection": objection.pk},
+    reason = f"所依据的信用记录经{objection}核查已撤销"
+    return [
+        _change_entry(objection, entry, EntryStatus.REMOVED, EventKind.LEAVE, reason, actor, day)
+        for entry in ListEntry.objects.filter(
+            record_id=objection.record_id, status__in=IN_FORCE, related_to__isnull=True
         )
-        removed.append(f"{entry.definition.name}（{entry.listed_name}）")
-    return removed
+    ]
 
 
 def answer(
@@ -318,9 +325,7 @@ def answer(
             "名单条目不能逐项更正：认定有误的请选择“撤销”（移出名单），必要时由认定部门重新认定"
         )
     with transaction.atomic():
-        objection = _lock(objection)
-        if objection.status != Status.VERIFYING:
-            raise ObjectionError(f"{objection}当前为“{objection.get_status_display()}”，不能答复")
+        objection = _lock(objection, Status.VERIFYING, "不能答复")
         applied = ""
         shown: dict[str, str] = {}
         if outcome == Outcome.CORRECTED:
@@ -443,15 +448,8 @@ def close(
     ensure_operator(user, what="办结异议", request=request)
     day = _today(today)
     with transaction.atomic():
-        objection = _lock(objection)
-        if objection.status != Status.ANSWERED:
-            raise ObjectionError(
-                f"{objection}当前为“{objection.get_status_display()}”，须在部门答复后办结"
-            )
-        objection.status = Status.CLOSED
-        objection.closed_on = day
-        objection.due_date = None
-        objection.save(update_fields=["status", "closed_on", "due_date"])
+        objection = _lock(objection, Status.ANSWERED, "须在部门答复后办结")
+        _finish(objection, Status.CLOSED, day)
         text = (
             f"办结：{objection.get_outcome_display()}。{objection.outcome_reason}"
             f"（结果已通过本页面告知异议人）"
