@@ -247,19 +247,23 @@ def main(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("--demo-dir", type=Path)
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--threads", type=int, default=4, help="server threads (clients queue beyond them)"
+    )
     args = parser.parse_args(argv)
 
     env, data_dir = demo_env(args.demo_dir, "xinyong-bench-check-")
     db = data_dir / "xinyong.sqlite3"
     token, department = _token(env, db)
     listed, others, entries = _codes(db, random.Random(3))
-    with serving(env, args.concurrency) as port:
+    with serving(env, args.threads) as port:
         single = single_checks(port, token, listed, others, args.concurrency, args.requests)
         batch = batch_codes(port, token, listed, others)
         screening = name_screening(port, token, db)
     report = {
         "benchmark": "check",
         "list_entries_in_force": entries,
+        "server_threads": args.threads,
         "department": department,
         "single_check_by_code": single,
         "batch_100k_codes": batch,
