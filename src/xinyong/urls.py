@@ -16,5 +16,9 @@ urlpatterns = [
     path("", include("xinyong.objections.urls")),
     path("", include("xinyong.repair.urls")),
     path("", include("xinyong.commitments.urls")),
+    path("", include("xinyong.integrity.urls")),
+    path("", include("xinyong.recruit.urls")),
+    path("", include("xinyong.arrears.urls")),
+    path("", include("xinyong.complaints.urls")),
     path("", include("xinyong.portal.urls")),
 ]
