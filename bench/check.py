@@ -250,13 +250,14 @@ def main(argv: list[str]) -> dict[str, Any]:
     parser.add_argument(
         "--threads", type=int, default=4, help="server threads (clients queue beyond them)"
     )
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args(argv)
 
     env, data_dir = demo_env(args.demo_dir, "xinyong-bench-check-")
     db = data_dir / "xinyong.sqlite3"
     token, department = _token(env, db)
     listed, others, entries = _codes(db, random.Random(3))
-    with serving(env, args.threads) as port:
+    with serving(env, args.threads, args.workers) as port:
         single = single_checks(port, token, listed, others, args.concurrency, args.requests)
         batch = batch_codes(port, token, listed, others)
         screening = name_screening(port, token, db)
@@ -264,6 +265,7 @@ def main(argv: list[str]) -> dict[str, Any]:
         "benchmark": "check",
         "list_entries_in_force": entries,
         "server_threads": args.threads,
+        "server_processes": args.workers,
         "department": department,
         "single_check_by_code": single,
         "batch_100k_codes": batch,

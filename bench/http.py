@@ -28,11 +28,20 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(env: dict[str, str], threads: int) -> Iterator[int]:
+def serving(env: dict[str, str], threads: int, workers: int = 1) -> Iterator[int]:
     """``xinyong serve`` on a free port for the data directory in ``env``; yields the port."""
     port = free_port()
     server = subprocess.Popen(
-        [*XINYONG, "serve", "--port", str(port), "--threads", str(threads)],
+        [
+            *XINYONG,
+            "serve",
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

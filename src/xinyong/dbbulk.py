@@ -195,18 +195,48 @@ def _copy(
 
 
 _SQLITE_WRITER = threading.Lock()
+_LOCK_FILE: dict[int, int] = {}  # pid -> file descriptor of the writer lock file
+
+
+def _lock_fd() -> int:
+    """This process's descriptor of the lock file next to the database (opened after a fork)."""
+    import os
+
+    pid = os.getpid()
+    fd = _LOCK_FILE.get(pid)
+    if fd is None:
+        path = f"{connection.settings_dict['NAME']}.writer-lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        _LOCK_FILE.clear()
+        _LOCK_FILE[pid] = fd
+    return fd
 
 
 @contextlib.contextmanager
 def one_writer() -> Iterator[None]:
-    """On SQLite, let one thread of this process write at a time.
+    """On SQLite, let one thread of one server process write at a time.
 
-    SQLite admits one writer; threads of the web server that all want to write otherwise wait
-    in its busy handler, which sleeps in growing steps (up to 100 ms each) and turns short
-    writes into a long latency tail. A lock hands the turn over at once. PostgreSQL needs none.
+    SQLite admits one writer; threads and processes that all want to write otherwise wait in
+    its busy handler, which sleeps in growing steps (up to 100 ms each) and turns short writes
+    into a long latency tail. A thread lock and a file lock (for `xinyong serve --workers`)
+    hand the turn over at once. PostgreSQL needs none.
     """
     if connection.vendor != "sqlite":
         yield
         return
+    import fcntl
+
     with _SQLITE_WRITER:
-        yield
+        fd = _lock_fd() if not _in_memory() else None
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _in_memory() -> bool:
+    name = str(connection.settings_dict["NAME"])
+    return name.startswith(("file:", ":memory:")) or "mode=memory" in name

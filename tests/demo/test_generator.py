@@ -222,3 +222,44 @@ def test_the_same_seed_gives_the_same_county_in_another_process(tmp_path) -> Non
         )
         outputs.append(done.stdout.strip().splitlines()[-1])
     assert outputs[0] == outputs[1]
+
+
+def test_serve_with_several_workers_answers_and_stops_with_its_children(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`xinyong serve --workers 2`: two processes on one port; both stop with the parent."""
+    import http.client
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "XINYONG_DATA_DIR": str(tmp_path), "XINYONG_DATABASE_URL": ""}
+    subprocess.run([sys.executable, "-m", "xinyong.cli", "migrate", "-v0"], env=env, check=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "xinyong.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.time() + 60
+        answers = 0
+        while answers < 20 and time.time() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/v1/ping")
+                answers += conn.getresponse().status == 200
+                conn.close()
+            except OSError:
+                time.sleep(0.2)
+        assert answers == 20
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+    time.sleep(0.5)
+    with socket.socket() as probe:  # no child is left listening
+        assert probe.connect_ex(("127.0.0.1", port)) != 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -69,12 +70,21 @@ class Command(BaseCommand):
             help="监听地址（默认 127.0.0.1，只允许本机访问；0.0.0.0 表示所有网卡）",
         )
         parser.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
-        parser.add_argument("--threads", type=int, default=8, help="工作线程数（默认 8）")
+        parser.add_argument("--threads", type=int, default=8, help="每个进程的工作线程数（默认 8）")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="服务进程数（默认 1；多核机器可设为核数，进程共用同一端口）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         host: str = options["host"]
         port: int = options["port"]
         threads: int = options["threads"]
+        workers: int = options["workers"]
+        if workers < 1:
+            raise CommandError("进程数至少为 1")
         if not 0 < port < 65536:
             raise CommandError(f"端口 {port} 无效，应在 1–65535 之间")
         if threads < 1:
@@ -107,10 +117,52 @@ class Command(BaseCommand):
         from xinyong.wsgi import application
 
         shown = f"[{host}]" if ":" in host else host
+        processes = f"{workers} 个进程、每个 " if workers > 1 else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"平台已启动：http://{shown}:{port}/ （waitress，{threads} 个线程；按 Ctrl+C 停止）"
+                f"平台已启动：http://{shown}:{port}/ （waitress，{processes}{threads} 个线程；"
+                "按 Ctrl+C 停止）"
             )
         )
         self.stdout.flush()
-        serve(application, host=host, port=port, threads=threads, ident="xinyong")
+        if workers == 1:
+            serve(application, host=host, port=port, threads=threads, ident="xinyong")
+            return
+        serve_forked(application, host, port, threads, workers)
+
+
+def serve_forked(application: Any, host: str, port: int, threads: int, workers: int) -> None:
+    """Several waitress processes accepting on one listening socket: one GIL per core."""
+    import os
+    import signal
+    import socket
+
+    from django.db import connections
+    from waitress import serve
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    # Children must not share the parent's database connections.
+    connections.close_all()
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            serve(application, sockets=[sock], threads=threads, ident="xinyong")
+            os._exit(0)
+        children.append(pid)
+
+    def stop(*_: Any) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(child, 0)
