@@ -310,6 +310,26 @@ def mask(code: str) -> str:
     return "*" * len(number)
 
 
+def matches_mask(masked: str, number: str) -> bool:
+    """Whether a full number agrees with every visible character of a published masked one.
+
+    National lists (中国执行信息公开网) publish ID numbers partly hidden; a person is matched by
+    the visible characters (plus the name, elsewhere), never by guessing the hidden ones.
+
+    >>> matches_mask("3301**********1234", "330102198001011234")
+    True
+    >>> matches_mask("330102198001****12", "330102198001011234")
+    False
+    >>> matches_mask("330102198001011234", "330102198001011234")  # not masked: not a mask match
+    False
+    """
+    masked = masked.strip().upper()
+    number = compact(number)
+    if len(masked) != len(number) or "*" not in masked:
+        return False
+    return all(m == "*" or m == c for m, c in zip(masked, number, strict=True))
+
+
 #: A token shaped like an ID number: 17 digits and a check character, or 15 digits.
 _ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 

@@ -153,17 +153,13 @@ def classify_code(text: str) -> ListedCode:
 
 
 def masked_matches(masked: str, number: str) -> bool:
-    """Whether a full ID number agrees with every visible character of a masked one.
+    """Whether a full ID number agrees with every visible character of a masked one
+    (``core.ric.matches_mask``).
 
     >>> masked_matches("3301**********1234", "330102198001011234")
     True
-    >>> masked_matches("330102198001****12", "330102198001011234")
-    False
     """
-    number = number.strip().upper()
-    if len(number) != len(masked):
-        return False
-    return all(m == "*" or m == c for m, c in zip(masked, number, strict=True))
+    return ric.matches_mask(masked, number)
 
 
 def parse_date(value: Cell) -> dt.date | None:
