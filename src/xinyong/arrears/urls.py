@@ -1,6 +1,17 @@
-"""Pages of the arrears app (portal pages under /, staff pages under /office/)."""
+"""Pages of the arrears ledger (staff pages under /office/arrears/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from xinyong.arrears import views
 
 app_name = "arrears"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("office/arrears/", views.ledger, name="ledger"),
+    path("office/arrears/new/", views.new, name="new"),
+    path("office/arrears/court/", views.court, name="court"),
+    path("office/arrears/<int:pk>/", views.detail, name="detail"),
+    *(
+        path(f"office/arrears/<int:pk>/{action}/", views.change, {"action": action}, name=action)
+        for action in ("repay", "plan", "dispute")
+    ),
+]

@@ -19,7 +19,8 @@ class Command(BaseCommand):
         "（3）信用修复申请距受理期限（3个工作日）或办结期限（10个工作日）不足1个工作日或已超期的，"
         "提醒负责审核的部门；"
         "（4）异议各环节期限提醒（同 xinyong objections remind）；"
-        "（5）容缺受理承诺逾期未补齐材料的标记为未履约（同 xinyong commitments check）。"
+        "（5）容缺受理承诺逾期未补齐材料的标记为未履约（同 xinyong commitments check）；"
+        "（6）失信被执行人政府机构发现、预警、退出（同 xinyong arrears court-watch）。"
         "建议每天凌晨运行一次（如 cron：0 1 * * * xinyong daily）。"
     )
 
@@ -44,3 +45,6 @@ class Command(BaseCommand):
         for line in reminders:
             self.stdout.write(f"    {line}")
         self.stdout.write(f"  信用承诺：{check_overdue(day).explain()}")
+        from xinyong.arrears.services import court_listed_bodies
+
+        self.stdout.write(f"  {court_listed_bodies(day).explain()}")
