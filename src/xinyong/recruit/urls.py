@@ -1,6 +1,16 @@
-"""Pages of the recruit app (portal pages under /, staff pages under /office/)."""
+"""Pages of the recruit app: staff pages under /office/recruit/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from xinyong.recruit import views
 
 app_name = "recruit"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("office/recruit/", views.queue, name="queue"),
+    path("office/recruit/new/", views.new, name="new"),
+    path("office/recruit/<int:pk>/", views.detail, name="detail"),
+    path("office/recruit/<int:pk>/release/", views.release, name="release"),
+    path("office/recruit/person/<int:pk>/review/", views.review, name="review"),
+    path("office/recruit/person/<int:pk>/objection/", views.objection, name="objection"),
+    path("office/recruit/objection/<int:pk>/step/", views.step, name="step"),
+]

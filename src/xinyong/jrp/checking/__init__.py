@@ -59,9 +59,6 @@ __all__ = [
     "run_check",
 ]
 
-#: The earlier name of ``core.ric.matches_mask``.
-_masked_agrees = ric.matches_mask
-
 
 def run_check(
     user: Any,
