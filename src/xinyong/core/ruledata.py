@@ -18,6 +18,7 @@ demo.yaml第1行：“a”应为文字，实为“1”
 from __future__ import annotations
 
 import datetime
+import decimal
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -142,6 +143,21 @@ class Node:
         except ValueError:
             raise self.fail(f"“{self.label}”应为整数，实为“{node.value}”") from None
         if not low <= value <= high:
+            raise self.fail(f"“{self.label}”应在{low}到{high}之间，实为{value}")
+        return value
+
+    def decimal(self, low: str = "-1000000", high: str = "1000000") -> decimal.Decimal:
+        """A number (integer or decimal, e.g. 2 or 0.5) as an exact Decimal."""
+        node = self._scalar()
+        try:
+            if node.tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+                raise ValueError
+            value = decimal.Decimal(str(node.value))
+            if not value.is_finite():
+                raise ValueError
+        except (ValueError, decimal.InvalidOperation):
+            raise self.fail(f"“{self.label}”应为数值，实为“{node.value}”") from None
+        if not decimal.Decimal(low) <= value <= decimal.Decimal(high):
             raise self.fail(f"“{self.label}”应在{low}到{high}之间，实为{value}")
         return value
 

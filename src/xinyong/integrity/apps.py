@@ -5,3 +5,9 @@ class IntegrityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "xinyong.integrity"
     verbose_name = "政务诚信"
+
+    def ready(self) -> None:
+        # The evaluation model is rule data: a broken file stops start-up (R-GOV-3).
+        from xinyong.integrity.model import default_versions
+
+        default_versions()
