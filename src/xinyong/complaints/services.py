@@ -19,7 +19,6 @@ Every step is a ``ComplaintStep`` (all shown to the complainant) and an audit ev
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import secrets
 from collections.abc import Sequence
@@ -30,7 +29,6 @@ from typing import Any, cast
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import client_ip
@@ -47,7 +45,6 @@ from xinyong.complaints.models import (
 )
 from xinyong.complaints.rules import ComplaintRule, rule_on
 from xinyong.core import uscc
-from xinyong.core.workdays import ScheduleMissing
 from xinyong.departments.models import Department
 from xinyong.departments.permissions import (
     ensure_can_act_for,
@@ -56,7 +53,6 @@ from xinyong.departments.permissions import (
 )
 from xinyong.subjects.models import Subject, SubjectKind
 from xinyong.uploads import check_files, discard, store_files
-from xinyong.workdays.services import get_calendar
 
 __all__ = [
     "ACCESS_DENIED",
@@ -77,10 +73,21 @@ __all__ = [
     "rule_of",
 ]
 
-#: The answer every failed progress lookup gets, whatever was wrong.
-ACCESS_DENIED = "受理编号或查询码不正确"
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 12
+from xinyong.casework import (
+    ACCESS_DENIED,
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    access_hash,
+    countdown,
+    format_code,
+)
+from xinyong.casework import due_after as _due
+from xinyong.casework import normalise_code as _normalise_code
+from xinyong.casework import today_or as _today
+
+
+def _access_hash(number: str, code: str) -> str:
+    return access_hash("complaint", number, code)
 
 
 class ComplaintError(ValueError):
@@ -108,53 +115,14 @@ class Complainant:
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _today(today: dt.date | None) -> dt.date:
-    return today or timezone.localdate()
-
-
 def rule_of(complaint: Complaint) -> ComplaintRule:
     return rule_on(complaint.filed_on)
-
-
-def _due(start: dt.date, days: int) -> dt.date | None:
-    try:
-        return get_calendar().add(start, days)
-    except ScheduleMissing:
-        return None
-
-
-def countdown(due: dt.date | None, today: dt.date | None = None) -> str:
-    """The deadline as staff and complainants see it: 剩余N个工作日 / 今日到期 / 已超期N个工作日."""
-    if due is None:
-        return "期限暂无法计算（该年度节假日安排尚未录入）"
-    day = _today(today)
-    try:
-        if day <= due:
-            left = get_calendar().between(day, due)
-            return f"剩余{left}个工作日" if left > 0 else "今日到期"
-        late = get_calendar().between(due, day)
-    except ScheduleMissing:
-        return f"期限{due:%Y-%m-%d}"
-    return f"已超期{late}个工作日" if late > 0 else f"已超过期限（{due:%Y-%m-%d}）"
 
 
 def is_overdue(complaint: Complaint, today: dt.date | None = None) -> bool:
     return (
         complaint.is_open and complaint.due_date is not None and complaint.due_date < _today(today)
     )
-
-
-def _access_hash(number: str, code: str) -> str:
-    key = hashlib.sha256(("xinyong-complaint-access:" + settings.SECRET_KEY).encode()).digest()
-    return hmac.new(key, f"{number}:{code}".encode(), hashlib.sha256).hexdigest()
-
-
-def _normalise_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
-
-
-def format_code(code: str) -> str:
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def _new_number(day: dt.date) -> str:

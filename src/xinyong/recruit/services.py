@@ -24,13 +24,12 @@ from typing import IO, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import client_ip, record
+from xinyong.casework import countdown, due_after, today_or
 from xinyong.core import ric
 from xinyong.core.exceptions import InvalidCode
-from xinyong.core.workdays import ScheduleMissing
 from xinyong.departments.models import Department
 from xinyong.departments.permissions import ensure_can_act_for, ensure_operator
 from xinyong.lists.models import ListEntry
@@ -50,7 +49,6 @@ from xinyong.recruit.models import (
 from xinyong.recruit.rules import STEP_LABELS, RecruitRule, rule_on
 from xinyong.subjects.identity import pii_box
 from xinyong.subjects.models import Subject
-from xinyong.workdays.services import get_calendar
 
 __all__ = [
     "MAX_PERSONS",
@@ -98,30 +96,9 @@ class PersonAnswer:
     objection_until: dt.date | None
 
 
-def _today(day: dt.date | None) -> dt.date:
-    return day or timezone.localdate()
-
-
-def _add(start: dt.date, days: int) -> dt.date | None:
-    try:
-        return get_calendar().add(start, days)
-    except ScheduleMissing:
-        return None
-
-
-def countdown(due: dt.date | None, today: dt.date | None = None) -> str:
-    """剩余N个工作日 / 今日到期 / 已超期N个工作日."""
-    if due is None:
-        return "期限暂无法计算（该年度节假日安排尚未录入）"
-    day = _today(today)
-    try:
-        if day <= due:
-            left = get_calendar().between(day, due)
-            return f"剩余{left}个工作日" if left > 0 else "今日到期"
-        late = get_calendar().between(due, day)
-    except ScheduleMissing:
-        return f"期限{due:%Y-%m-%d}"
-    return f"已超期{late}个工作日" if late > 0 else f"已超过期限（{due:%Y-%m-%d}）"
+# Deadlines and countdowns are those of every kind of case (xinyong.casework).
+_today = today_or
+_add = due_after
 
 
 # -- the persons -----------------------------------------------------------------------------

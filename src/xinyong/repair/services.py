@@ -14,14 +14,12 @@ subject is told (``jrp.notify.notify_checkers``).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -29,6 +27,7 @@ from django.utils import timezone
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import client_ip
 from xinyong.audit.services import record as audit
+from xinyong.casework import access_hash
 from xinyong.departments.permissions import ensure_can_act_for, scope_to_user
 from xinyong.records.models import CreditRecord, RecordStatus, RecordVersion, VersionAction
 from xinyong.repair.eligibility import RepairInfo, add_workdays, entry_repair, record_repair
@@ -102,9 +101,7 @@ def _today() -> dt.date:
 
 
 def _access_hash(tracking_no: str, code: str) -> str:
-    key = hashlib.sha256(("xinyong-repair-access:" + settings.SECRET_KEY).encode()).digest()
-    message = f"{tracking_no}:{code.strip().upper()}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return access_hash("repair", tracking_no, code.strip().upper())
 
 
 def _new_tracking_no(day: dt.date) -> str:

@@ -25,13 +25,12 @@ Every step is an ``ObjectionStep`` and an audit event; the objector sees the vis
 
 from __future__ import annotations
 
+from xinyong.casework import countdown, format_code
 from xinyong.objections.services.common import (
     ACCESS_DENIED,
     AccessDenied,
     ObjectionError,
     Objector,
-    countdown,
-    format_code,
     is_overdue,
     rule_of,
     tied_entries,

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import client_ip
 from xinyong.audit.services import record as audit
-from xinyong.core.workdays import ScheduleMissing
+from xinyong.casework import (
+    ACCESS_DENIED,
+    access_hash,
+)
+from xinyong.casework import today_or as _today
 from xinyong.lists.models import ListEntry
 from xinyong.objections.models import (
     Objection,
@@ -25,12 +25,10 @@ from xinyong.objections.models import (
 )
 from xinyong.objections.rules import ObjectionRule, rule_on
 from xinyong.records.models import CreditRecord
-from xinyong.workdays.services import get_calendar
 
-#: The answer every failed progress lookup gets, whatever was wrong.
-ACCESS_DENIED = "受理编号或查询码不正确"
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 12
+
+def _access_hash(number: str, code: str) -> str:
+    return access_hash("objection", number, code)
 
 
 class ObjectionError(ValueError):
@@ -57,57 +55,14 @@ class Objector:
 # -- small helpers ------------------------------------------------------------------------------
 
 
-def _today(today: dt.date | None) -> dt.date:
-    return today or timezone.localdate()
-
-
 def rule_of(objection: Objection) -> ObjectionRule:
     return rule_on(objection.filed_on)
-
-
-def _due(start: dt.date, days: int) -> dt.date | None:
-    try:
-        return get_calendar().add(start, days)
-    except ScheduleMissing:
-        return None
-
-
-def countdown(due: dt.date | None, today: dt.date | None = None) -> str:
-    """The deadline as staff and objectors see it: 剩余N个工作日 / 今日到期 / 已超期N个工作日."""
-    if due is None:
-        return "期限暂无法计算（该年度节假日安排尚未录入）"
-    day = _today(today)
-    try:
-        if day <= due:
-            left = get_calendar().between(day, due)
-            return f"剩余{left}个工作日" if left > 0 else "今日到期"
-        late = get_calendar().between(due, day)
-    except ScheduleMissing:
-        return f"期限{due:%Y-%m-%d}"
-    return f"已超期{late}个工作日" if late > 0 else f"已超过期限（{due:%Y-%m-%d}）"
 
 
 def is_overdue(objection: Objection, today: dt.date | None = None) -> bool:
     return (
         objection.is_open and objection.due_date is not None and objection.due_date < _today(today)
     )
-
-
-def _access_hash(number: str, code: str) -> str:
-    key = hashlib.sha256(("xinyong-objection-access:" + settings.SECRET_KEY).encode()).digest()
-    return hmac.new(key, f"{number}:{code}".encode(), hashlib.sha256).hexdigest()
-
-
-def _normalise_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
-
-
-def _new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def format_code(code: str) -> str:
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def _new_number(day: dt.date) -> str:

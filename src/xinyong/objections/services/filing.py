@@ -14,6 +14,10 @@ from django.db import transaction
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import client_ip
 from xinyong.audit.services import record as audit
+from xinyong.casework import due_after as _due
+from xinyong.casework import format_code
+from xinyong.casework import new_code as _new_code
+from xinyong.casework import normalise_code as _normalise_code
 from xinyong.core import ric, uscc
 from xinyong.departments.permissions import (
     PermissionDenied,
@@ -39,14 +43,10 @@ from xinyong.objections.services.common import (
     ObjectionError,
     Objector,
     _access_hash,
-    _due,
-    _new_code,
     _new_number,
-    _normalise_code,
     _step,
     _target_public,
     _today,
-    format_code,
 )
 from xinyong.records.models import CreditRecord, RecordStatus
 from xinyong.subjects.identity import pii_box

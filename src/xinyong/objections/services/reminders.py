@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from xinyong.casework import countdown
+from xinyong.casework import due_after as _due
 from xinyong.objections.models import (
     Objection,
     Reminder,
@@ -11,10 +13,8 @@ from xinyong.objections.models import (
     StepKind,
 )
 from xinyong.objections.services.common import (
-    _due,
     _step,
     _today,
-    countdown,
     rule_of,
 )
 

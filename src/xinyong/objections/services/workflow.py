@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from xinyong.audit.models import AuditAction
+from xinyong.casework import due_after as _due
 from xinyong.core import ric
 from xinyong.core.publicity import add_months
 from xinyong.departments.permissions import (
@@ -27,7 +28,6 @@ from xinyong.objections.models import (
 )
 from xinyong.objections.services.common import (
     ObjectionError,
-    _due,
     _step,
     _today,
     rule_of,
