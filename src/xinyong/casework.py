@@ -11,8 +11,10 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from xinyong.core.workdays import ScheduleMissing
@@ -28,8 +30,11 @@ __all__ = [
     "format_code",
     "new_code",
     "normalise_code",
+    "open_case",
     "today_or",
 ]
+
+Case = TypeVar("Case", bound=Model)
 
 #: The answer every failed progress lookup gets, whatever was wrong.
 ACCESS_DENIED = "受理编号或查询码不正确"
@@ -80,3 +85,35 @@ def new_code() -> str:
 
 def format_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def open_case(
+    cases: QuerySet[Case], kind: str, number: str, code: str, *, what: str, who: str, request: Any
+) -> Case | None:
+    """The case a tracking number and access code open, or None; every attempt is audited.
+
+    The code is compared in constant time, and a wrong number costs the same work as a wrong
+    code, so neither can be told from the other.
+    """
+    from xinyong.audit.models import AuditAction
+    from xinyong.audit.services import client_ip, record
+
+    number = number.strip().upper()
+    given = access_hash(kind, number, normalise_code(code))
+    case = cases.filter(number=number).first() if number else None
+    expected = getattr(case, "access_hash", None) or access_hash(kind, "-", "-")
+    ok = hmac.compare_digest(given, expected) and case is not None
+    actor = getattr(request, "user", None)
+    if not ok or case is None:
+        record(
+            actor,
+            AuditAction.DENIED,
+            f"{what}：{ACCESS_DENIED}",
+            object_type=cases.model._meta.label_lower,
+            object_id=case.pk if case is not None else "",
+            detail={"number": number[:24]},
+            ip=client_ip(request),
+        )
+        return None
+    record(actor, AuditAction.READ, f"{case}：{who}查询办理进度", obj=case, ip=client_ip(request))
+    return case

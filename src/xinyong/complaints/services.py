@@ -19,7 +19,6 @@ Every step is a ``ComplaintStep`` (all shown to the complainant) and an audit ev
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -80,9 +79,9 @@ from xinyong.casework import (
     access_hash,
     countdown,
     format_code,
+    open_case,
 )
 from xinyong.casework import due_after as _due
-from xinyong.casework import normalise_code as _normalise_code
 from xinyong.casework import today_or as _today
 
 
@@ -329,30 +328,17 @@ def check_access(number: str, code: str, request: Any = None) -> Complaint:
     The code is compared in constant time; a wrong number and a wrong code give the same
     ``AccessDenied``.
     """
-    number = number.strip().upper()
-    given = _access_hash(number, _normalise_code(code))
-    complaint = Complaint.objects.filter(number=number).first() if number else None
-    expected = complaint.access_hash if complaint is not None else _access_hash("-", "-")
-    ok = hmac.compare_digest(given, expected) and complaint is not None
-    actor = getattr(request, "user", None)
-    if not ok or complaint is None:
-        audit(
-            actor,
-            AuditAction.DENIED,
-            "投诉进度查询：受理编号或查询码不正确",
-            object_type="complaints.complaint",
-            object_id=complaint.pk if complaint is not None else "",
-            detail={"number": number[:24]},
-            ip=client_ip(request),
-        )
-        raise AccessDenied()
-    audit(
-        actor,
-        AuditAction.READ,
-        f"{complaint}：投诉企业查询办理进度",
-        obj=complaint,
-        ip=client_ip(request),
+    complaint = open_case(
+        Complaint.objects.all(),
+        "complaint",
+        number,
+        code,
+        what="投诉进度查询",
+        who="投诉企业",
+        request=request,
     )
+    if complaint is None:
+        raise AccessDenied()
     return complaint
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -12,12 +11,9 @@ from django.conf import settings
 from django.db import transaction
 
 from xinyong.audit.models import AuditAction
-from xinyong.audit.services import client_ip
-from xinyong.audit.services import record as audit
 from xinyong.casework import due_after as _due
-from xinyong.casework import format_code
+from xinyong.casework import format_code, open_case
 from xinyong.casework import new_code as _new_code
-from xinyong.casework import normalise_code as _normalise_code
 from xinyong.core import ric, uscc
 from xinyong.departments.permissions import (
     PermissionDenied,
@@ -240,30 +236,17 @@ def check_access(number: str, code: str, request: Any = None) -> Objection:
     The code is compared in constant time; a wrong number and a wrong code give the same
     ``AccessDenied``.
     """
-    number = number.strip().upper()
-    given = _access_hash(number, _normalise_code(code))
-    objection = Objection.objects.filter(number=number).first() if number else None
-    expected = objection.access_hash if objection is not None else _access_hash("-", "-")
-    ok = hmac.compare_digest(given, expected) and objection is not None
-    actor = getattr(request, "user", None)
-    if not ok or objection is None:
-        audit(
-            actor,
-            AuditAction.DENIED,
-            "异议进度查询：受理编号或查询码不正确",
-            object_type="objections.objection",
-            object_id=objection.pk if objection is not None else "",
-            detail={"number": number[:24]},
-            ip=client_ip(request),
-        )
-        raise AccessDenied()
-    audit(
-        actor,
-        AuditAction.READ,
-        f"{objection}：异议人查询办理进度",
-        obj=objection,
-        ip=client_ip(request),
+    objection = open_case(
+        Objection.objects.all(),
+        "objection",
+        number,
+        code,
+        what="异议进度查询",
+        who="异议人",
+        request=request,
     )
+    if objection is None:
+        raise AccessDenied()
     return objection
 
 
