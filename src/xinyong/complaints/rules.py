@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from xinyong.core.ruledata import Node, RuleError, in_force, parse_file
+from xinyong.core.ruledata import Node, RuleError, load_versions, version_on
 from xinyong.uploads import MB, UploadRule
 
 __all__ = ["STEP_LABELS", "ComplaintRule", "ComplaintRuleError", "load", "rule_on", "rules"]
@@ -66,23 +66,7 @@ def _rule(node: Node, version: str) -> ComplaintRule:
 
 def load(path: Path | str = DATA) -> tuple[ComplaintRule, ...]:
     """Load and check a rule file; versions come back sorted by ``effective_from``."""
-    try:
-        root = parse_file(path)
-        root.keys(required=("version", "rules"))
-        version = root.req("version").text()
-        found: list[ComplaintRule] = []
-        for item in root.req("rules").items():
-            rule = _rule(item, version)
-            if any(r.effective_from == rule.effective_from for r in found):
-                raise item.fail(f"施行日期{rule.effective_from}重复")
-            found.append(rule)
-        if not found:
-            raise root.req("rules").fail("至少需要一个版本的投诉受理规则")
-    except ComplaintRuleError:
-        raise
-    except RuleError as exc:
-        raise ComplaintRuleError(str(exc)) from None
-    return tuple(sorted(found, key=lambda r: r.effective_from))
+    return load_versions(path, _rule, "投诉受理规则", ComplaintRuleError)
 
 
 @functools.cache
@@ -92,7 +76,4 @@ def rules() -> tuple[ComplaintRule, ...]:
 
 def rule_on(day: dt.date) -> ComplaintRule:
     """The rule in force for a complaint filed on ``day``."""
-    chosen = in_force(rules(), day)
-    if chosen is None:
-        raise ComplaintRuleError(f"{day}早于投诉受理规则的最早施行日期{rules()[0].effective_from}")
-    return chosen
+    return version_on(rules(), day, "投诉受理规则", ComplaintRuleError)

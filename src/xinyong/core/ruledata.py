@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -228,4 +228,42 @@ def in_force(versions: Sequence[DatedT], day: datetime.date) -> DatedT | None:
     for version in versions:
         if version.effective_from <= day:
             chosen = version
+    return chosen
+
+
+def load_versions(
+    path: Path | str,
+    build: Callable[[Node, str], DatedT],
+    what: str,
+    error: type[RuleError] = RuleError,
+) -> tuple[DatedT, ...]:
+    """Read a file of dated rule versions — ``version:`` and a ``rules:`` list, each item turned
+    into a rule by ``build(node, version)`` — sorted oldest first; ``what`` names the rules in
+    errors. Problems are raised as ``error``."""
+    try:
+        root = parse_file(path)
+        root.keys(required=("version", "rules"))
+        version = root.req("version").text()
+        found: list[DatedT] = []
+        for item in root.req("rules").items():
+            rule = build(item, version)
+            if any(r.effective_from == rule.effective_from for r in found):
+                raise item.fail(f"施行日期{rule.effective_from}重复")
+            found.append(rule)
+        if not found:
+            raise root.req("rules").fail(f"至少需要一个版本的{what}")
+    except error:
+        raise
+    except RuleError as exc:
+        raise error(str(exc)) from None
+    return tuple(sorted(found, key=lambda r: r.effective_from))
+
+
+def version_on(
+    versions: Sequence[DatedT], day: datetime.date, what: str, error: type[RuleError] = RuleError
+) -> DatedT:
+    """The version in force on ``day``; a day before the first version is an ``error``."""
+    chosen = in_force(versions, day)
+    if chosen is None:
+        raise error(f"{day}早于{what}的最早施行日期{versions[0].effective_from}")
     return chosen

@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from xinyong.core.ruledata import Node, RuleError, in_force, parse_file
+from xinyong.core.ruledata import Node, RuleError, load_versions, version_on
 from xinyong.uploads import MB, UploadRule
 
 __all__ = [
@@ -90,23 +90,7 @@ def _rule(node: Node, version: str) -> ObjectionRule:
 
 def load(path: Path | str = DATA) -> tuple[ObjectionRule, ...]:
     """Load and check a rule file; versions come back sorted by ``effective_from``."""
-    try:
-        root = parse_file(path)
-        root.keys(required=("version", "rules"))
-        version = root.req("version").text()
-        found: list[ObjectionRule] = []
-        for item in root.req("rules").items():
-            rule = _rule(item, version)
-            if any(r.effective_from == rule.effective_from for r in found):
-                raise item.fail(f"施行日期{rule.effective_from}重复")
-            found.append(rule)
-        if not found:
-            raise root.req("rules").fail("至少需要一个版本的异议处理规则")
-    except ObjectionRuleError:
-        raise
-    except RuleError as exc:
-        raise ObjectionRuleError(str(exc)) from None
-    return tuple(sorted(found, key=lambda r: r.effective_from))
+    return load_versions(path, _rule, "异议处理规则", ObjectionRuleError)
 
 
 @functools.cache
@@ -116,8 +100,4 @@ def rules() -> tuple[ObjectionRule, ...]:
 
 def rule_on(day: dt.date) -> ObjectionRule:
     """The rule in force for an objection filed on ``day``."""
-    chosen = in_force(rules(), day)
-    if chosen is None:
-        first = rules()[0]
-        raise ObjectionRuleError(f"{day}早于异议处理规则的最早施行日期{first.effective_from}")
-    return chosen
+    return version_on(rules(), day, "异议处理规则", ObjectionRuleError)

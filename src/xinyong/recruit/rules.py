@@ -17,7 +17,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from xinyong.core.ruledata import Node, RuleError, in_force, parse_file
+from xinyong.core.ruledata import Node, RuleError, load_versions, version_on
 from xinyong.lists.rules import definitions
 
 __all__ = [
@@ -96,23 +96,7 @@ def _rule(node: Node, version: str) -> RecruitRule:
 
 def load(path: Path | str = DATA) -> tuple[RecruitRule, ...]:
     """Load and check a rule file; versions come back sorted by ``effective_from``."""
-    try:
-        root = parse_file(path)
-        root.keys(required=("version", "rules"))
-        version = root.req("version").text()
-        found: list[RecruitRule] = []
-        for item in root.req("rules").items():
-            rule = _rule(item, version)
-            if any(r.effective_from == rule.effective_from for r in found):
-                raise item.fail(f"施行日期{rule.effective_from}重复")
-            found.append(rule)
-        if not found:
-            raise root.req("rules").fail("至少需要一个版本的录用人选信用查询规则")
-    except RecruitRuleError:
-        raise
-    except RuleError as exc:
-        raise RecruitRuleError(str(exc)) from None
-    return tuple(sorted(found, key=lambda r: r.effective_from))
+    return load_versions(path, _rule, "录用人选信用查询规则", RecruitRuleError)
 
 
 @functools.cache
@@ -122,8 +106,4 @@ def rules() -> tuple[RecruitRule, ...]:
 
 def rule_on(day: dt.date) -> RecruitRule:
     """The rule in force for a request received on ``day``."""
-    chosen = in_force(rules(), day)
-    if chosen is None:
-        first = rules()[0]
-        raise RecruitRuleError(f"{day}早于录用人选信用查询规则的最早施行日期{first.effective_from}")
-    return chosen
+    return version_on(rules(), day, "录用人选信用查询规则", RecruitRuleError)
