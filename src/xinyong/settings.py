@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "xinyong.recruit",
     "xinyong.arrears",
     "xinyong.complaints",
+    "xinyong.pledges",
+    "xinyong.feeds",
     "xinyong.audit",
     "xinyong.portal",
     "xinyong.api",

@@ -20,5 +20,7 @@ urlpatterns = [
     path("", include("xinyong.recruit.urls")),
     path("", include("xinyong.arrears.urls")),
     path("", include("xinyong.complaints.urls")),
+    path("", include("xinyong.pledges.urls")),
+    path("", include("xinyong.feeds.urls")),
     path("", include("xinyong.portal.urls")),
 ]

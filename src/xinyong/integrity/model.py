@@ -92,6 +92,12 @@ class Model:
     grades: tuple[Grade, ...]  # highest first
     kinds: dict[str, str]
     dimensions: tuple[Dimension, ...]
+    #: kind → working days the body has to respond to a warning (预警) raised by such an event
+    warnings: dict[str, int] = field(default_factory=dict)
+    #: kinds that put a body on the 失信政府机构名单 (R-GOV-4), and its escalation rule
+    dishonest_kinds: tuple[str, ...] = ()
+    rectify_months: int = 6
+    bar_years: int = 3
     source: str = ""  # the YAML text this version was read from (for stored versions)
 
     @functools.cached_property
@@ -165,7 +171,7 @@ def _version(node: Node, text: str) -> Model:
             "kinds",
             "dimensions",
         },
-        optional={"extended", "ontime"},
+        optional={"extended", "ontime", "warnings", "dishonest"},
     )
     window = node.req("window_months").integer(1, 120)
     extended_months = window
@@ -201,6 +207,27 @@ def _version(node: Node, text: str) -> Model:
         raise node.req("grades").fail("至少需要一个等级")
     if grades[-1].min != 0:
         raise node.req("grades").fail("最低等级的下限应为0，使每个得分都有等级")
+    warnings: dict[str, int] = {}
+    warn = node.get("warnings")
+    if warn is not None:
+        for w in warn.items():
+            w.keys(required={"kind", "days"})
+            kind = w.req("kind").choice(kinds)
+            if kind in warnings:
+                raise w.req("kind").fail(f"事件类别“{kind}”的预警规则重复")
+            warnings[kind] = w.req("days").integer(1, 60)
+    dishonest_kinds: tuple[str, ...] = ()
+    rectify_months, bar_years = 6, 3
+    dishonest = node.get("dishonest")
+    if dishonest is not None:
+        dishonest.keys(required={"kinds", "rectify_months", "bar_years"})
+        listed = dishonest.req("kinds").text_list()
+        for kind in listed:
+            if kind not in kinds:
+                raise dishonest.req("kinds").fail(f"事件类别“{kind}”未在 kinds 中定义")
+        dishonest_kinds = tuple(listed)
+        rectify_months = dishonest.req("rectify_months").integer(1, 60)
+        bar_years = dishonest.req("bar_years").integer(0, 10)
     seen: dict[str, str] = {}
     dimensions: list[Dimension] = []
     for d in node.req("dimensions").items():
@@ -234,6 +261,10 @@ def _version(node: Node, text: str) -> Model:
         grades=tuple(grades),
         kinds=kinds,
         dimensions=tuple(dimensions),
+        warnings=warnings,
+        dishonest_kinds=dishonest_kinds,
+        rectify_months=rectify_months,
+        bar_years=bar_years,
         source=text,
     )
     ontime_items = [i for i in model.items.values() if i.rule == "ontime"]

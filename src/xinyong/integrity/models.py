@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class BodyLevel(models.TextChoices):
@@ -77,6 +78,12 @@ class IntegrityEvent(models.Model):
     rectified_on = models.DateField("整改完成日期", null=True, blank=True)
     repaired_on = models.DateField("信用修复日期", null=True, blank=True)
     note = models.CharField("说明", max_length=500, blank=True)
+    origin = models.CharField(
+        "来源标识",
+        max_length=80,
+        blank=True,
+        help_text="由其他业务（拖欠账款、投诉、名单、报送记录、互联网采集）生成的事件的来源，如arrear:12",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="录入人",
@@ -94,6 +101,11 @@ class IntegrityEvent(models.Model):
         # No index on the date alone: the monthly evaluation reads the last 24 months, most of
         # the archive, in id order — a table scan beats a range scan plus a sort (SQLite).
         indexes = [models.Index(fields=["body", "event_date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin"], condition=~Q(origin=""), name="integrity_event_origin"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.body_id} {self.kind} {self.event_date}"
@@ -182,3 +194,123 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body_id} {self.month:%Y-%m} {self.score}"
+
+
+class RankingPublication(models.Model):
+    """The credit office's decision to publish a month's ranking of one level on the portal."""
+
+    month = models.DateField("评价月份")
+    level = models.CharField("层级", max_length=16, choices=BodyLevel.choices)
+    published_at = models.DateTimeField("发布时间", auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "排名发布"
+        verbose_name_plural = "排名发布"
+        ordering = ["-month", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "level"], name="integrity_ranking_month_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.get_level_display()}"
+
+
+class WarningStatus(models.TextChoices):
+    OPEN = "open", "待处置"
+    CLOSED = "closed", "已处置"
+
+
+class Warning(models.Model):
+    """预警: a serious integrity event raised to the body and the credit office, with a deadline."""
+
+    body = models.ForeignKey(
+        GovBody, verbose_name="评价对象", on_delete=models.PROTECT, related_name="warnings"
+    )
+    event = models.ForeignKey(
+        IntegrityEvent,
+        verbose_name="触发事件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="warnings",
+    )
+    kind = models.CharField("预警类别", max_length=40)
+    title = models.CharField("预警事项", max_length=300)
+    rule = models.CharField("预警规则", max_length=300)
+    raised_on = models.DateField("预警日期")
+    deadline = models.DateField("处置期限", null=True, blank=True, help_text="该年度节假日安排未录入时暂无法计算")
+    status = models.CharField(
+        "状态", max_length=8, choices=WarningStatus.choices, default=WarningStatus.OPEN
+    )
+    closed_on = models.DateField("处置日期", null=True, blank=True)
+    response = models.TextField("处置情况", blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处置人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "政务诚信预警"
+        verbose_name_plural = "政务诚信预警"
+        ordering = ["-raised_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(event__isnull=False), name="integrity_warning_event"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DishonestItem(models.Model):
+    """失信政府机构名单的一项失信事项 (R-GOV-4) with its rectification progress."""
+
+    body = models.ForeignKey(
+        GovBody, verbose_name="评价对象", on_delete=models.PROTECT, related_name="dishonest_items"
+    )
+    event = models.OneToOneField(
+        IntegrityEvent,
+        verbose_name="失信事件",
+        on_delete=models.PROTECT,
+        related_name="dishonest_item",
+    )
+    kind = models.CharField("失信类别", max_length=40)
+    title = models.CharField("失信事项", max_length=300)
+    found_on = models.DateField("认定日期")
+    rectify_by = models.DateField("整改期限")
+    rectified_on = models.DateField("整改完成日期", null=True, blank=True)
+    progress = models.TextField("整改进展", blank=True)
+    escalated_on = models.DateField("升级为严重失信日期", null=True, blank=True)
+    list_entry = models.ForeignKey(
+        "lists.ListEntry",
+        verbose_name="严重失信名单条目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "政府机构失信事项"
+        verbose_name_plural = "政府机构失信事项"
+        ordering = ["-found_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PledgesConfig(AppConfig):
+    """公开承诺 (R-GOV-2): government bodies' public commitments and their fulfilment."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "xinyong.pledges"
+    verbose_name = "政府公开承诺"
