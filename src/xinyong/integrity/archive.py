@@ -181,7 +181,7 @@ def remove_event(origin: str, reason: str, *, actor: Any = None) -> bool:
 
 def _after(event: IntegrityEvent, model: Any, actor: Any) -> None:
     """Warnings and dishonest items follow every event as it arrives or changes."""
-    from xinyong.integrity import dishonest, warnings
+    from xinyong.integrity import alerts, dishonest
 
-    warnings.on_event(event, model, actor)
+    alerts.on_event(event, model, actor)
     dishonest.on_event(event, model, actor)

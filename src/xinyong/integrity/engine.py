@@ -32,6 +32,7 @@ __all__ = [
     "Result",
     "evaluate",
     "explanations",
+    "add_months",
     "month_end",
     "months_back",
 ]
@@ -113,6 +114,17 @@ def months_back(month: datetime.date, n: int) -> datetime.date:
 
 def month_end(month: datetime.date) -> datetime.date:
     return months_back(month, -1) - datetime.timedelta(days=1)
+
+
+def add_months(day: datetime.date, n: int) -> datetime.date:
+    """The same day ``n`` months later (the month's last day when it has no such day):
+    2026-08-31 + 6 months → 2027-02-28.
+
+    >>> add_months(datetime.date(2026, 8, 31), 6)
+    datetime.date(2027, 2, 28)
+    """
+    first = months_back(day.replace(day=1), -n)
+    return min(first + datetime.timedelta(days=day.day - 1), month_end(first))
 
 
 # -- the rules (docstring = published explanation) ----------------------------------------

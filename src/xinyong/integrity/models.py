@@ -248,7 +248,9 @@ class Warning(models.Model):
     title = models.CharField("预警事项", max_length=300)
     rule = models.CharField("预警规则", max_length=300)
     raised_on = models.DateField("预警日期")
-    deadline = models.DateField("处置期限", null=True, blank=True, help_text="该年度节假日安排未录入时暂无法计算")
+    deadline = models.DateField(
+        "处置期限", null=True, blank=True, help_text="该年度节假日安排未录入时暂无法计算"
+    )
     status = models.CharField(
         "状态", max_length=8, choices=WarningStatus.choices, default=WarningStatus.OPEN
     )
