@@ -152,6 +152,10 @@ def _event(
         },
         ip=client_ip(request),
     )
+    # Every change of the ledger is reflected in the debtor body's integrity archive at once.
+    from xinyong.integrity.sources import sync_arrear
+
+    sync_arrear(arrear, day, actor=actor if actor is not None else "系统")
     return event
 
 
@@ -506,6 +510,7 @@ def court_listed_bodies(day: dt.date | None = None) -> CourtSweep:
     /office/arrears/court/); an open tracking whose body is no longer listed is closed
     (退出). The ledger's ``court_listed`` flags follow.
     """
+    from xinyong.integrity.sources import sync_court_watch
     from xinyong.jrp.notify import notify_department
 
     today = _today(day)
@@ -563,7 +568,12 @@ def court_listed_bodies(day: dt.date | None = None) -> CourtSweep:
                 warned_on=today,
                 warning=warning,
             )
-            if department is not None:
+            event = sync_court_watch(watch)
+            # A body under evaluation is warned through its integrity archive (one notice).
+            warned = event is not None and event.body.department_id == getattr(
+                department, "pk", None
+            )
+            if department is not None and not warned:
                 notify_department(
                     department.pk,
                     NOTICE_KIND,
@@ -588,6 +598,7 @@ def court_listed_bodies(day: dt.date | None = None) -> CourtSweep:
                 continue
             watch.exited_on = today
             watch.save(update_fields=["exited_on"])
+            sync_court_watch(watch)
             if watch.department_id is not None:
                 notify_department(
                     watch.department_id,

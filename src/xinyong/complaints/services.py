@@ -482,6 +482,10 @@ def close(
             f"{Finding(finding).label}：{reason}",
             request=request,
         )
+        # A substantiated complaint counts in the body's monitoring (R-GOV-5).
+        from xinyong.integrity.sources import sync_complaint
+
+        sync_complaint(complaint, actor=user)
     return complaint
 
 

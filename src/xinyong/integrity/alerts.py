@@ -60,16 +60,16 @@ def on_event(event: IntegrityEvent, model: Model, actor: Any = None) -> Warning 
         deadline = (
             warning.deadline.isoformat() if warning.deadline else "（期限待节假日安排录入后计算）"
         )
-        transaction.on_commit(
-            lambda: notify_department(
-                body.department_id,  # type: ignore[arg-type]
-                "integrity_warning",
-                f"政务诚信预警：{model.kinds[event.kind]}",
-                f"{warning.title}。{warning.rule}，处置期限{deadline}。",
-                subject=body.subject,
-                link=f"/office/integrity/warnings/{warning.pk}/",
-                data={"warning": warning.pk, "event": event.pk},
-            )
+        # Inside the event's transaction: a notice (and its webhook deliveries, sent later by
+        # their job) exists exactly when the warning does.
+        notify_department(
+            body.department_id,
+            "integrity_warning",
+            f"政务诚信预警：{model.kinds[event.kind]}",
+            f"{warning.title}。{warning.rule}，处置期限{deadline}。",
+            subject=body.subject,
+            link=f"/office/integrity/warnings/{warning.pk}/",
+            data={"warning": warning.pk, "event": event.pk},
         )
     return warning
 

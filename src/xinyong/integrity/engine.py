@@ -30,9 +30,9 @@ __all__ = [
     "Body",
     "Event",
     "Result",
+    "add_months",
     "evaluate",
     "explanations",
-    "add_months",
     "month_end",
     "months_back",
 ]
@@ -47,6 +47,8 @@ class Body:
     id: int
     level: str
     name: str
+    #: periods (first, last day) on the serious-dishonesty list: no honour counts in them
+    barred: tuple[tuple[datetime.date, datetime.date], ...] = ()
 
 
 @dataclass(slots=True)
@@ -173,6 +175,11 @@ def cleared_before(period: Period, item: Item, event: Event) -> bool:
     )
 
 
+def honour_barred(item: Item, body: Body, event: Event) -> bool:
+    """列入严重失信政府机构名单期间（{bar_years}年）获得的表彰奖励不计分。"""
+    return item.honour and any(first <= event.day <= last for first, last in body.barred)
+
+
 def event_points(model: Model, item: Item, event: Event) -> Decimal:
     """每件事件按条目分值计分；事件另定分值的以另定为准，荣誉按级别取分。"""
     if event.points is not None:
@@ -229,6 +236,7 @@ RULES: tuple[Callable[..., Any], ...] = (
     in_window,
     extended_honour,
     cleared_before,
+    honour_barred,
     event_points,
     ontime_months,
     item_cap,
@@ -246,6 +254,7 @@ def explanations(model: Model) -> dict[str, str]:
         "extended": model.extended_months,
         "levels": "、".join(model.extended_levels) or "无",
         "due_day": model.due_day,
+        "bar_years": model.bar_years,
     }
     return {
         rule.__name__: (rule.__doc__ or "").strip().splitlines()[0].format(**values)
@@ -288,6 +297,7 @@ def _score_body(model: Model, period: Period, body: Body, events: Iterable[Event
                 continue
             rules: list[str] = []
             counted: list[Event] = []
+            barred: list[Event] = []
             raw = ZERO
             if item.rule == "ontime":
                 window = [e for e in mine if in_window(period, e)]
@@ -303,6 +313,9 @@ def _score_body(model: Model, period: Period, body: Body, events: Iterable[Event
                     if why == "cleared_before":
                         cleared = True
                         continue
+                    if body.barred and honour_barred(item, body, event):
+                        barred.append(event)
+                        continue
                     counted.append(event)
                     raw += event_points(model, item, event)
                     if why not in rules:
@@ -311,7 +324,22 @@ def _score_body(model: Model, period: Period, body: Body, events: Iterable[Event
                     rules.append(event_points.__name__)
                 if cleared:
                     rules.append(cleared_before.__name__)
+                if barred:
+                    rules.append(honour_barred.__name__)
             if not counted:
+                if barred:
+                    # The item counted nothing, but the report must still say why.
+                    contributions.append(
+                        Contribution(
+                            item=item.code,
+                            name=item.name,
+                            dimension=dimension.code,
+                            points=ZERO.quantize(CENT),
+                            raw=ZERO.quantize(CENT),
+                            events=[e.id for e in barred],
+                            rules=[honour_barred.__name__],
+                        )
+                    )
                 continue
             points = item_cap(item, raw)
             if points < raw:

@@ -160,8 +160,11 @@ def _inputs(
     the ORM or the driver: 300,000 rows must take about a second); the digest hashes the rows
     as read, in id order, with ``marshal`` format 2 (plain values, no references: the same
     rows give the same bytes)."""
+    from xinyong.integrity.dishonest import honour_bars
+
+    bars = honour_bars()
     bodies = [
-        engine.Body(pk, level, name)
+        engine.Body(pk, level, name, tuple(bars.get(pk, ())))
         for pk, level, name in GovBody.objects.filter(active=True)
         .order_by("id")
         .values_list("id", "level", "name")
@@ -185,7 +188,7 @@ def _inputs(
     sql, params = query.sql_with_params()
     h = hashlib.sha256()
     h.update(f"{model.version}\n{hashlib.sha256(model.source.encode()).hexdigest()}\n".encode())
-    h.update(repr([(b.id, b.level) for b in bodies]).encode())
+    h.update(repr([(b.id, b.level, b.barred) for b in bodies]).encode())
     Event = engine.Event
     day = datetime.date.fromisoformat
     events: list[engine.Event] = []

@@ -20,7 +20,7 @@ __all__ = ["Layout", "ListDef", "ListRuleError", "definition", "definitions", "l
 
 DATA = Path(__file__).with_name("data") / "lists.yaml"
 POLARITIES = {"red": "守信激励", "black": "失信惩戒"}
-SCOPES = {"local": "本地认定", "national": "全国名单导入"}
+SCOPES = {"local": "本地认定", "national": "全国名单导入", "rule": "按公布规则自动认定"}
 #: Entry fields a national file's columns can fill.
 LAYOUT_FIELDS = (
     "name",
@@ -110,8 +110,8 @@ def _definition(node: Node, version: str) -> ListDef:
     layout_node = node.get("layout")
     if scope == "national" and layout_node is None:
         raise node.fail("全国名单（national）须有文件列“layout”")
-    if scope == "local" and layout_node is not None:
-        raise layout_node.fail("本地认定的名单（local）不从文件导入，不能有“layout”")
+    if scope != "national" and layout_node is not None:
+        raise layout_node.fail("只有全国名单（national）从文件导入，才能有“layout”")
     months_node = node.get("months")
 
     def flag(key: str, default: bool) -> bool:

@@ -38,6 +38,7 @@ __all__ = [
     "ListError",
     "ResponsiblePerson",
     "add_entry",
+    "add_rule_entry",
     "change_status",
     "default_end",
     "expire_due",
@@ -169,13 +170,9 @@ def add_entry(
         raise ListError(f"{subject.name}已依据{doc_no}列入“{list_def.name}”，请勿重复列入")
     actor = actor or user
     with transaction.atomic():
-        entry = ListEntry.objects.create(
-            list_code=list_code,
-            rules_version=list_def.version,
-            subject=subject,
-            listed_name=subject.name,
-            listed_code=subject.public_code,
-            name_key=name_key(subject.name),
+        entry = _new_entry(
+            list_def,
+            subject,
             entry_key=entry_key,
             reason=reason,
             legal_basis=legal_basis,
@@ -184,7 +181,6 @@ def add_entry(
             doc_no=doc_no,
             start_date=start_date,
             end_date=end,
-            public=list_def.public,
             source=EntrySource.MANUAL,
             record=record,
             created_by=user if getattr(user, "pk", None) else None,
@@ -215,6 +211,56 @@ def add_entry(
                 created_by=entry.created_by,
             )
             _event(related, EventKind.ENTER, start_date, related.reason, actor)
+    return entry
+
+
+def _new_entry(list_def: ListDef, subject: Subject, **fields: Any) -> ListEntry:
+    return ListEntry.objects.create(
+        list_code=list_def.code,
+        rules_version=list_def.version,
+        subject=subject,
+        listed_name=subject.name,
+        listed_code=subject.public_code,
+        name_key=name_key(subject.name),
+        public=list_def.public,
+        **fields,
+    )
+
+
+def add_rule_entry(
+    *,
+    list_code: str,
+    subject: Subject,
+    reason: str,
+    legal_basis: str,
+    doc_no: str,
+    start_date: dt.date,
+    actor: Any = "系统",
+) -> ListEntry:
+    """Put a subject on a list whose entries follow from a published rule (scope ``rule``),
+    decided by the platform's job rather than a department; idempotent on ``doc_no``."""
+    list_def = definition(list_code)
+    if list_def.scope != "rule":
+        raise ListError(f"“{list_def.name}”不是按规则认定的名单")
+    entry_key = f"{doc_no}|{_subject_key(subject)}"
+    existing = ListEntry.objects.filter(list_code=list_code, entry_key=entry_key).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        entry = _new_entry(
+            list_def,
+            subject,
+            entry_key=entry_key,
+            reason=reason,
+            legal_basis=legal_basis,
+            department=None,
+            authority_name=list_def.authority or "信用办",
+            doc_no=doc_no,
+            start_date=start_date,
+            end_date=default_end(list_def, start_date),
+            source=EntrySource.RULE,
+        )
+        _event(entry, EventKind.ENTER, start_date, reason, actor)
     return entry
 
 
