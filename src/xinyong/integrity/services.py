@@ -325,11 +325,29 @@ def evaluate_month(month: datetime.date, actor: Any = None) -> EvaluationRun:
                 for r in results
             ],
         )
+        refreshed = _refresh_next_month(month, {r.body_id: r.score for r in results})
         summary = f"运行{label}政务诚信评价：{len(bodies)}个评价对象，{len(events)}条事件" + (
             f"，补录数据后重算，{len(changes)}个对象结果变化" if last is not None else ""
         )
+        if refreshed:
+            summary += f"；次月已有评价的“较上月变化”随之更新{refreshed}个"
         record(actor, AuditAction.CREATE, summary, obj=run, detail={"digest": digest})
     return run
+
+
+def _refresh_next_month(month: datetime.date, scores: dict[int, Decimal]) -> int:
+    """A month re-run after late data moves the next month's "change from last month" too
+    (the next month's scores stand until that month is re-run itself)."""
+    following = Evaluation.objects.filter(month=engine.months_back(month, -1))
+    changed = []
+    for evaluation in following:
+        previous = scores.get(evaluation.body_id)
+        delta = None if previous is None else evaluation.score - previous
+        if delta != evaluation.delta:
+            evaluation.delta = delta
+            changed.append(evaluation)
+    Evaluation.objects.bulk_update(changed, ["delta"])
+    return len(changed)
 
 
 # -- reading a body's score -------------------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from xinyong.repair.daily import run_daily
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
         "提醒负责审核的部门；"
         "（4）异议各环节期限提醒（同 xinyong objections remind）；"
         "（5）容缺受理承诺逾期未补齐材料的标记为未履约（同 xinyong commitments check）；"
-        "（6）失信被执行人政府机构发现、预警、退出（同 xinyong arrears court-watch）。"
+        "（6）失信被执行人政府机构发现、预警、退出（同 xinyong arrears court-watch）；"
+        "（7）政务诚信档案同步拖欠账款、失信被执行人、属实投诉，重大事件即时预警；"
+        "（8）失信政府机构的失信事项自认定之日起6个月内未整改的，升级列入严重失信政府机构名单（3年内不得评先评优）；"
+        "（9）每月履约信息报送截止日（默认10日）后首次运行时，自动完成上月政务诚信评价。"
         "建议每天凌晨运行一次（如 cron：0 1 * * * xinyong daily）。"
     )
 
@@ -48,3 +52,7 @@ class Command(BaseCommand):
         from xinyong.arrears.services import court_listed_bodies
 
         self.stdout.write(f"  {court_listed_bodies(day).explain()}")
+        from xinyong.integrity.daily import run as integrity_daily
+
+        for line in integrity_daily(day or timezone.localdate()):
+            self.stdout.write(f"  {line}")
