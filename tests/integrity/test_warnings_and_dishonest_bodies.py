@@ -270,7 +270,12 @@ def test_a_substantiated_complaint_counts_against_the_body_it_was_assigned_to(
     )
     complaints.assign(operator, complaint, market_dept, "请核实", today=dt.date(2026, 6, 1))
     complaint.refresh_from_db()
-    complaints.answer(market_submitter, complaint, "协议约定的减免确未兑现，已报县政府研究整改", today=dt.date(2026, 6, 3))
+    complaints.answer(
+        market_submitter,
+        complaint,
+        "协议约定的减免确未兑现，已报县政府研究整改",
+        today=dt.date(2026, 6, 3),
+    )
     complaint.refresh_from_db()
     complaints.close(
         operator, complaint, Finding.SUBSTANTIATED, "协议减免未兑现属实", today=dt.date(2026, 6, 4)
