@@ -22,7 +22,8 @@ def _calendar(schedule_for_today) -> None:  # type: ignore[no-untyped-def]
 
 
 def body_code(n: int) -> str:
-    return uscc.build("11330100", f"MB{n:06d}")
+    # Offset so they never share a code with the departments of tests/conftest.py.
+    return uscc.build("11330100", f"MB{n + 100:06d}")
 
 
 def make_body(n: int, name: str, level: str = BodyLevel.COUNTY_DEPT) -> GovBody:

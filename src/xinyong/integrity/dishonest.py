@@ -23,11 +23,20 @@ from xinyong.audit.services import record
 from xinyong.integrity import engine
 from xinyong.integrity.model import Model
 from xinyong.integrity.models import DishonestItem, GovBody, IntegrityEvent
-from xinyong.integrity.services import model_for
+from xinyong.integrity.services import IntegrityError, model_for
 from xinyong.lists.models import ListEntry
 from xinyong.lists.services import add_rule_entry
 
-__all__ = ["Sweep", "escalate_due", "honour_bars", "on_event", "open_items"]
+__all__ = [
+    "Sweep",
+    "escalate_due",
+    "honour_bars",
+    "on_event",
+    "open_items",
+    "rectify",
+    "report_progress",
+    "visible_items",
+]
 
 #: The list a body escalates to (lists/data/lists.yaml, scope ``rule``).
 SERIOUS_LIST = "zfsx"
@@ -134,3 +143,47 @@ def open_items(body: GovBody | None = None) -> QuerySet[DishonestItem]:
     """Items still to rectify, oldest deadline first."""
     qs = DishonestItem.objects.filter(rectified_on__isnull=True).select_related("body", "event")
     return (qs.filter(body=body) if body is not None else qs).order_by("rectify_by", "id")
+
+
+def visible_items(user: Any) -> QuerySet[DishonestItem]:
+    """Items the user may act on: all for operators, its own body's for a department."""
+    qs = DishonestItem.objects.select_related("body", "event", "list_entry")
+    if getattr(user, "is_operator", False):
+        return qs
+    department = getattr(user, "department_id", None)
+    return qs.filter(body__department_id=department) if department else qs.none()
+
+
+def _ensure_can_act(item: DishonestItem, user: Any) -> None:
+    if not visible_items(user).filter(pk=item.pk).exists():
+        raise IntegrityError("无权办理该失信事项：只能报送本单位的整改情况")
+
+
+def report_progress(item: DishonestItem, text: str, user: Any) -> DishonestItem:
+    """The body reports rectification progress; the list shows it as reported, dated."""
+    _ensure_can_act(item, user)
+    text = text.strip()
+    if len(text) < 5:
+        raise IntegrityError("请写明整改进展（不少于5个字）")
+    stamp = f"{timezone.localdate():%Y-%m-%d}：{text[:1000]}"
+    item.progress = f"{item.progress}\n{stamp}".strip()
+    item.save(update_fields=["progress"])
+    record(user, AuditAction.UPDATE, f"报送失信事项整改进展：{item.title}", obj=item, reason=text)
+    return item
+
+
+def rectify(item: DishonestItem, day: datetime.date, text: str, user: Any) -> DishonestItem:
+    """Rectification completed on ``day``: the event stops counting from the next month and
+    the item leaves the open list (an escalation already made stands for its bar period)."""
+    from xinyong.integrity.archive import clear_event
+
+    _ensure_can_act(item, user)
+    if item.rectified_on is not None:
+        raise IntegrityError(f"该失信事项已于{item.rectified_on}整改完成")
+    if day > timezone.localdate():
+        raise IntegrityError(f"整改完成日期{day}晚于今天")
+    with transaction.atomic():
+        report_progress(item, f"整改完成（{day:%Y-%m-%d}）：{text}", user)
+        clear_event(item.event, rectified_on=day, actor=user)
+        item.refresh_from_db()
+    return item
