@@ -159,6 +159,19 @@ def test_a_small_county_through_the_collection_pipeline(db) -> None:  # type: ig
     assert len(set(numbers)) == len(numbers)
     assert any(n.startswith("示市监处罚〔") for _, n in numbers)
 
+    # government integrity: every department and the townships evaluated for twelve months,
+    # warnings and dishonesty items raised by the rules, the latest rankings published
+    from xinyong.integrity.models import Evaluation, GovBody, RankingPublication, Warning
+
+    demo = result.integrity
+    assert GovBody.objects.count() == demo.bodies == len(DEPARTMENTS) + 10
+    assert len(demo.months) == 12 and demo.events > demo.bodies * 10
+    assert Evaluation.objects.count() == 12 * demo.bodies
+    assert len(set(Evaluation.objects.values_list("grade", flat=True))) > 1
+    assert Warning.objects.exists() and demo.dishonest > 0
+    assert RankingPublication.objects.count() == demo.published == 6
+    assert demo.pledges == 2 * demo.bodies
+
     # running the command again does not build twice
     call_command("demo", "--no-serve")
     assert CreditRecord.objects.count() == 1500

@@ -3,7 +3,10 @@
 1. The archive follows the registers: arrears falling due, court listings, complaints
    (:func:`xinyong.integrity.sources.sync_all`).
 2. Dishonesty items past their rectification period escalate (:func:`dishonest.escalate_due`).
-3. The monthly evaluation runs by itself: on the first daily run after the model's reporting
+3. Public commitments past their due date without fulfilment become unkept
+   (:func:`xinyong.pledges.services.check_overdue`); internet sources are read into the review
+   queue (:func:`xinyong.feeds.services.fetch_all`; nothing counts before an operator accepts).
+4. The monthly evaluation runs by itself: on the first daily run after the model's reporting
    due day (fulfilment information for a month is due by that day of the next month), the
    previous month is evaluated if it has not been yet. Late data afterwards is taken in by an
    operator re-running the month (``xinyong integrity evaluate --month``), which records what
@@ -35,7 +38,13 @@ def monthly_due(day: datetime.date) -> datetime.date | None:
 
 def run(day: datetime.date) -> list[str]:
     """Run the integrity duties for ``day``; the lines say what each did."""
+    from xinyong.feeds.services import fetch_all
+    from xinyong.pledges.services import check_overdue
+
     lines = [sources.sync_all(day).explain(), dishonest.escalate_due(day).explain()]
+    lines += check_overdue(day).lines()
+    runs = fetch_all(actor=ACTOR)
+    lines += [run.line() for run in runs] or ["互联网信息采集：未配置采集源"]
     month = monthly_due(day)
     if month is not None:
         evaluation = evaluate_month(month, ACTOR)

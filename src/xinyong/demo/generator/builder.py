@@ -41,6 +41,7 @@ class BuildResult:
     revoked: list[str] = field(default_factory=list)
     renamed: int = 0
     lists: dict[str, int] = field(default_factory=dict)  # entries by list code
+    integrity: Any = None  # IntegrityDemo
 
 
 def _upload_time(rng: random.Random, day: dt.date, now: dt.datetime) -> dt.datetime:
@@ -221,6 +222,13 @@ def build(
         by_key = {spec.key: d for spec, d in zip(DEPARTMENTS, departments, strict=True)}
         result.lists = build_lists(seed, specs, by_key, today, say)
         result.stages["红黑名单"] = time.monotonic() - t0
+
+        # government integrity: bodies, archive, arrears, evaluations, rankings -------------
+        t0 = time.monotonic()
+        from xinyong.demo.generator.integrity import build_integrity
+
+        result.integrity = build_integrity(seed, departments, operator, today, say)
+        result.stages["政务诚信"] = time.monotonic() - t0
     finally:
         settings.DEBUG = debug
     result.elapsed = time.monotonic() - started
