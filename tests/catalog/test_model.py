@@ -182,7 +182,7 @@ def test_the_fingerprint_is_stable_and_follows_the_sources(
 
 
 def test_asking_for_a_missing_type_or_version_names_what_exists(catalog: Catalog) -> None:
-    missing = re.escape("目录中没有类型“xzqz”（已有：") + ".*xzcf、xzxk）"
+    missing = re.escape("目录中没有类型“xzqz”（已有：") + ".*xzcf、xzxk、zwcx）"
     with pytest.raises(CatalogError, match=missing):
         catalog.type("xzqz")
     with pytest.raises(CatalogError, match=re.escape("类型“xzcf”没有版本“2099.1”（已有：2018.1）")):

@@ -22,6 +22,7 @@ from xinyong.catalog.model import RecordType
 from xinyong.core import ric
 from xinyong.core.workdays import WorkCalendar
 from xinyong.departments.models import Department
+from xinyong.ingest import signals
 from xinyong.ingest.derived import Protector, Timeliness, Windows, as_text, json_value
 from xinyong.ingest.models import BATCH_COUNTS, Batch, RowError
 from xinyong.records.models import CreditRecord, RecordStatus, RecordVersion, VersionAction
@@ -118,6 +119,12 @@ class Ingestion:
         self.rows_with_notes = 0
         self.note_samples: list[str] = []
         self._role_key = dict(record_type.roles)
+        # Other apps' hooks for this type (ingest.signals); None when nobody listens, so a
+        # type without receivers does no extra work.
+        self._row_checks = signals.listening(signals.check_rows, record_type.code)
+        self._stored_ids: list[int] | None = (
+            [] if signals.listening(signals.records_stored, record_type.code) else None
+        )
 
     # -- the template -------------------------------------------------------------------
 
@@ -141,9 +148,14 @@ class Ingestion:
                 rejected.append((number, raw, issues))
             else:
                 candidates.append(candidate)
+        if candidates and self._row_checks:
+            candidates = self._checked(candidates, rejected)
         with transaction.atomic():
             lock_records()
             stored = self._store(candidates, rejected) if candidates else 0
+            if self._stored_ids:
+                signals.send_stored(self.rt.code, self._stored_ids, self.batch)
+                self._stored_ids = []
             if rejected:
                 RowError.objects.bulk_create(
                     [
@@ -168,6 +180,26 @@ class Ingestion:
             )
         if self.progress:
             self.progress(self.batch)
+
+    def _checked(
+        self,
+        candidates: list[_Candidate],
+        rejected: list[tuple[int, dict[str, Any], list[RowIssue]]],
+    ) -> list[_Candidate]:
+        """The candidates the type's receivers of ``signals.check_rows`` do not refuse."""
+        problems = signals.problems_by_row(
+            self.rt.code, [(c.row, c.clean) for c in candidates], self.batch
+        )
+        if not problems:
+            return candidates
+        kept = []
+        for c in candidates:
+            found = problems.get(c.row)
+            if found:
+                rejected.append((c.row, c.raw, [RowIssue(p.field, p.message) for p in found]))
+            else:
+                kept.append(c)
+        return kept
 
     def _raw_for_storage(self, raw: dict[str, Any]) -> dict[str, str]:
         """A rejected row as received, with ID numbers masked: the database never holds
@@ -351,6 +383,9 @@ class Ingestion:
             n.pk = pk
         if updates:
             CreditRecord.objects.bulk_update(list(updates.values()), _UPDATE_FIELDS, batch_size=500)
+        if self._stored_ids is not None:
+            self._stored_ids.extend(ids)
+            self._stored_ids.extend(updates)
         provenance = [b.pk, b.submitter_id, b.source, self.now, ""]
         dbbulk.insert(
             RecordVersion,

@@ -26,6 +26,7 @@ from xinyong.departments.permissions import ensure_can_act_for
 from xinyong.ingest.models import Batch, BatchStatus
 from xinyong.ingest.pipeline import Ingestion, RowVerdict, lock_records
 from xinyong.ingest.readers import FileRejected, check_whole_file, open_sheet
+from xinyong.ingest.signals import send_revoked
 from xinyong.records.models import CreditRecord, RecordStatus, RecordVersion, Source, VersionAction
 from xinyong.workdays.services import get_calendar
 
@@ -287,3 +288,4 @@ def revoke_record(user: User | None, record: CreditRecord, reason: str, actor: A
             reason=reason,
         )
         audit(actor or user, "revoke", f"撤销{record}", obj=record, reason=reason)
+        send_revoked(record, reason, actor or user)

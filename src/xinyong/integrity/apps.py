@@ -8,6 +8,11 @@ class IntegrityConfig(AppConfig):
 
     def ready(self) -> None:
         # The evaluation model is rule data: a broken file stops start-up (R-GOV-3).
+        from xinyong.integrity import collection
         from xinyong.integrity.model import default_versions
 
         default_versions()
+        # Departments report archive events as catalog type zwcx (R-GOV-1): its code list of
+        # event kinds must be the model's, and its stored records feed the archive.
+        collection.check_catalog()
+        collection.connect()

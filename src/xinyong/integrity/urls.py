@@ -4,14 +4,44 @@ Two groups, kept apart so each can grow on its own: evaluations, reports, rankin
 dashboard (``views``), and warnings and the dishonest-bodies list (``watch_views``).
 """
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 app_name = "integrity"
 
 # -- evaluations, reports, rankings, dashboard (views.py) --
-report_urls: list = []  # type: ignore[type-arg]
+from xinyong.integrity import views  # noqa: E402
+
+report_urls: list = [  # type: ignore[type-arg]
+    path("office/integrity/", views.dashboard, name="dashboard"),
+    path("office/integrity/evaluations/", views.evaluations, name="evaluations"),
+    *(
+        path(
+            f"office/integrity/rankings/{action}/",
+            views.publication,
+            {"action": action},
+            name=f"ranking_{action}",
+        )
+        for action in ("publish", "withdraw")
+    ),
+    path("office/integrity/report/<int:body_id>/<str:month>/", views.report, name="report"),
+    path(
+        "office/integrity/report/<int:body_id>/<str:month>/pdf/",
+        views.report_pdf,
+        name="report_pdf",
+    ),
+    path("integrity/", views.hub, name="hub"),
+    path("integrity/rankings/<str:month>/<str:level>/", views.ranking, name="ranking"),
+]
 
 # -- warnings, dishonest bodies (watch_views.py) --
-watch_urls: list = []  # type: ignore[type-arg]
+from xinyong.integrity import watch_views  # noqa: E402
+
+watch_urls: list = [  # type: ignore[type-arg]
+    path("office/integrity/warnings/", watch_views.warnings, name="warnings"),
+    path("office/integrity/warnings/<int:pk>/", watch_views.warning, name="warning"),
+    path("office/integrity/dishonest/", watch_views.dishonest_items, name="dishonest_items"),
+    path("office/integrity/dishonest/<int:pk>/", watch_views.dishonest_item, name="dishonest_item"),
+    path("integrity/dishonest/", watch_views.public_dishonest, name="public_dishonest"),
+]
 
 urlpatterns = [*report_urls, *watch_urls]

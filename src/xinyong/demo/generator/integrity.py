@@ -128,11 +128,10 @@ def build_integrity(
             for _ in range(_poisson(rng, mean * care)):
                 day = start + dt.timedelta(days=rng.randrange(span))
                 channel = _weighted(rng, CHANNELS)
-                cleared: dict[str, dt.date] = {}
+                fixed: dt.date | None = None
                 if kind in ("commitment_unkept", "breach_ruling", "fraud") and rng.random() < 0.7:
                     fixed = day + dt.timedelta(days=rng.randrange(20, 240))
-                    if fixed < today:
-                        cleared["rectified_on"] = fixed
+                    fixed = fixed if fixed < today else None
                 archive.add_event(
                     body,
                     kind,
@@ -140,8 +139,8 @@ def build_integrity(
                     channel=channel,
                     level=_weighted(rng, LEVELS) if kind == "honour" else "",
                     source_doc=f"{SOURCES[channel]}（{day:%Y}）第{rng.randrange(1, 90)}期",
+                    rectified_on=fixed,
                     actor=actor,
-                    **cleared,
                 )
                 result.events += 1
         # Monthly fulfilment reports: most on time (by the 10th), some late, some missing.

@@ -4,6 +4,7 @@ xinyong integrity evaluate --month YYYY-MM [--json]
 xinyong integrity score USCC --month YYYY-MM [--json]
 xinyong integrity model show [--json]
 xinyong integrity model add FILE
+xinyong integrity report USCC --month YYYY-MM [--pdf FILE | --html FILE]
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         "层级内排名和较上月变化（滚动12个月；省级及以上荣誉计24个月；承诺、履约、拖欠类"
         "负面事件整改或修复后自次月起不再计分；按时报送履约信息加分），输入未变时重复运行"
         "结果不变，补录数据后重算记录变化；score 输出某单位某月的得分及各条目计分事件；"
-        "model 查看或登记评价模型版本。"
+        "model 查看或登记评价模型版本；report 输出某单位某月的评价报告（PDF 或 HTML 文件）。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -49,6 +50,12 @@ class Command(BaseCommand):
         p.add_argument("code", help="统一社会信用代码")
         p.add_argument("--month", help="评价月份 YYYY-MM（默认上月）")
         p.add_argument("--json", action="store_true")
+        p = sub.add_parser("report", help="某单位某月的评价报告（PDF/HTML，省略则输出摘要）")
+        p.add_argument("code", help="统一社会信用代码")
+        p.add_argument("--month", help="评价月份 YYYY-MM（默认上月）")
+        out = p.add_mutually_exclusive_group()
+        out.add_argument("--pdf", type=Path, metavar="FILE", help="写入PDF文件（需中文字体）")
+        out.add_argument("--html", type=Path, metavar="FILE", help="写入HTML文件（自带样式）")
         p = sub.add_parser("model", help="评价模型版本")
         msub = p.add_subparsers(dest="model_action", required=True, metavar="操作")
         m = msub.add_parser("show", help="列出模型版本与计分规则说明")
@@ -64,6 +71,8 @@ class Command(BaseCommand):
                 self._evaluate(options)
             elif action == "score":
                 self._score(options)
+            elif action == "report":
+                self._report(options)
             else:
                 self._model(options)
         except IntegrityError as exc:
@@ -133,6 +142,14 @@ class Command(BaseCommand):
                 )
             for line in item["explanation"]:
                 self.stdout.write(f"    · {line}")
+
+    def _report(self, options: dict[str, Any]) -> None:
+        from xinyong.integrity.pdf import export_report
+
+        for line in export_report(
+            options["code"], self._month(options.get("month")), options["pdf"], options["html"]
+        ):
+            self.stdout.write(line)
 
     def _model(self, options: dict[str, Any]) -> None:
         if options["model_action"] == "add":

@@ -1,0 +1,294 @@
+"""政务诚信信息 (catalog type ``zwcx``) from the collection spine into the archive (R-GOV-1).
+
+Departments submit zwcx rows like any record (file, API, form, ``xinyong import``). Three
+receivers of :mod:`xinyong.ingest.signals` tie them to the archive:
+
+- :func:`check_rows` refuses, in the batch's per-row verdict, a row the archive could not take:
+  a code that is not a body under evaluation, a name that is not the body's, a kind the model
+  in force on the date does not know, an honour without its level, a declared channel the
+  submitting department cannot claim. So every accepted row becomes an event.
+- :func:`archive_records` adds each stored record to the archive through
+  :func:`xinyong.integrity.archive.add_event` with origin ``record:<id>``: a resubmission (same
+  body and document) updates the same event.
+- :func:`remove_revoked` takes the event out when its record is revoked.
+
+The catalog's code list ``zwcx_kind`` and the model's kinds must agree: :func:`check_catalog`
+runs at start-up (IntegrityConfig.ready).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+from xinyong.catalog.model import CodeList, RecordType, default_catalog
+from xinyong.departments.models import Department
+from xinyong.ingest.signals import (
+    RowProblem,
+    record_revoked,
+    records_stored,
+    type_sender,
+)
+from xinyong.ingest.signals import check_rows as check_rows_signal
+from xinyong.integrity.model import Model, default_versions
+from xinyong.integrity.models import GovBody, SourceChannel
+from xinyong.integrity.services import IntegrityError, model_for
+
+__all__ = [
+    "KIND_LIST",
+    "TYPE_CODE",
+    "archive_records",
+    "check_catalog",
+    "check_rows",
+    "connect",
+    "kind_mismatches",
+    "remove_revoked",
+]
+
+log = logging.getLogger(__name__)
+
+#: The catalog type of 政务诚信信息 and its code list of event kinds.
+TYPE_CODE = "zwcx"
+KIND_LIST = "zwcx_kind"
+#: 信息来源渠道 (code list zwcx_channel) → archive channel.
+CHANNELS = {"本单位报送": SourceChannel.SELF, "部门共享": SourceChannel.SHARED}
+_KIND_CODE = re.compile(r"[a-z][a-z0-9_]*")
+_SPACES = re.compile(r"\s+")
+
+
+# -- the code list and the model -------------------------------------------------------------
+
+
+def _code_of(value: Any) -> list[str]:
+    return [alias for alias in value.aliases if _KIND_CODE.fullmatch(alias)]
+
+
+def kind_mismatches(codelist: CodeList, versions: Iterable[Model]) -> list[str]:
+    """Where the code list and the model versions' kinds disagree (empty: they agree).
+
+    Each value of the list must carry exactly one kind code as an alias; the codes must be the
+    kinds of the versions, and each value the name the latest version gives its kind."""
+    expected: dict[str, str] = {}
+    for model in versions:
+        expected.update(model.kinds)
+    problems: list[str] = []
+    listed: dict[str, str] = {}
+    for value in codelist.values:
+        codes = _code_of(value)
+        if len(codes) != 1:
+            problems.append(f"“{value.value}”应有且只有一个小写英文的类别代码别名")
+            continue
+        listed[codes[0]] = value.value
+    for code in expected.keys() - listed.keys():
+        problems.append(f"缺少类别“{code}”（{expected[code]}）")
+    for code in listed.keys() - expected.keys():
+        problems.append(f"类别“{code}”（{listed[code]}）不在评价模型中")
+    for code in sorted(expected.keys() & listed.keys()):
+        if listed[code] != expected[code]:
+            problems.append(f"类别“{code}”代码表为“{listed[code]}”，评价模型为“{expected[code]}”")
+    return sorted(problems)
+
+
+def check_catalog() -> None:
+    """Stop start-up when the zwcx code list and the bundled model's kinds disagree."""
+    codelist = default_catalog().codelists.get(KIND_LIST)
+    if codelist is None:
+        raise ImproperlyConfigured(f"信用信息目录缺少代码表“{KIND_LIST}”（政务诚信事件类别）")
+    problems = kind_mismatches(codelist, default_versions())
+    if problems:
+        raise ImproperlyConfigured(
+            f"代码表“{KIND_LIST}”（catalog/data/codelists.yaml）与政务诚信评价模型的事件类别"
+            f"（integrity/data/model.yaml 的 kinds）不一致：{'；'.join(problems)}"
+        )
+
+
+def _kinds() -> CodeList:
+    return default_catalog().codelists[KIND_LIST]
+
+
+def _kind(codelist: CodeList, text: Any) -> str:
+    """The model's kind code for a stored 事件类别 (the code list's value)."""
+    canonical = codelist.canonical(str(text or ""))
+    for value in codelist.values:
+        if value.value == canonical:
+            return _code_of(value)[0]
+    return ""
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
+def is_own(body: GovBody, department: Department) -> bool:
+    """Whether the department is the body itself (its report is 本单位报送)."""
+    return body.department_id == department.pk or department.code == body.subject.uscc
+
+
+def _channel(body: GovBody, department: Department) -> str:
+    return SourceChannel.SELF if is_own(body, department) else SourceChannel.SHARED
+
+
+def _date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _record_type(batch: Any) -> RecordType:
+    return default_catalog().type(TYPE_CODE, version=batch.catalog_version)
+
+
+#: Kinds another register of the platform already feeds into the archive (integrity/sources.py):
+#: reported again through zwcx they would count twice.
+REGISTERED = {
+    "arrears": "拖欠账款台账",
+    "sxbzxr": "失信被执行人名单",
+    "complaint": "政务失信投诉办理",
+}
+
+# -- receivers ---------------------------------------------------------------------------------
+
+
+def check_rows(
+    sender: Any, *, rows: Sequence[tuple[int, Mapping[str, Any]]], batch: Any, **_: Any
+) -> list[RowProblem]:
+    """Refuse the rows of a chunk the archive could not take, each with a Chinese reason."""
+    rt = _record_type(batch)
+    label = {f.key: f.label for f in rt.fields}
+    codelist = _kinds()
+    department: Department = batch.department
+    codes = {str(clean["body_code"]) for _, clean in rows}
+    bodies = {
+        b.subject.uscc: b
+        for b in GovBody.objects.filter(subject__uscc__in=codes).select_related("subject")
+    }
+    models: dict[tuple[int, int], Model] = {}
+    problems: list[RowProblem] = []
+    for row, clean in rows:
+        code = str(clean["body_code"])
+        body = bodies.get(code)
+        if body is None:
+            problems.append(
+                RowProblem(
+                    row,
+                    label["body_code"],
+                    f"“{code}”（{clean['body_name']}）不是政务诚信评价对象，"
+                    "请先由信用办将该单位纳入评价",
+                )
+            )
+            continue
+        name = _fold(str(clean["body_name"]))
+        if name not in (_fold(body.name), _fold(body.subject.name)):
+            problems.append(
+                RowProblem(
+                    row,
+                    label["body_name"],
+                    f"“{clean['body_name']}”与评价对象登记的名称“{body.name}”不符，请按登记名称填写",
+                )
+            )
+        day: datetime.date = clean["event_date"]
+        month = (day.year, day.month)
+        if month not in models:
+            models[month] = model_for(day.replace(day=1))
+        model = models[month]
+        kind = _kind(codelist, clean["event_kind"])
+        item = model.item_for_kind.get(kind)
+        if kind not in model.kinds:
+            problems.append(
+                RowProblem(
+                    row,
+                    label["event_kind"],
+                    f"“{clean['event_kind']}”不在{day:%Y年%m月}施行的{model.version}版评价模型中",
+                )
+            )
+        elif kind in REGISTERED:
+            problems.append(
+                RowProblem(
+                    row,
+                    label["event_kind"],
+                    f"“{model.kinds[kind]}”由{REGISTERED[kind]}自动计入政务诚信档案，"
+                    "不通过报送录入（避免重复计分）",
+                )
+            )
+        elif item is not None and item.honour and not clean.get("honour_level"):
+            problems.append(
+                RowProblem(row, label["honour_level"], f"“{model.kinds[kind]}”须填写荣誉级别")
+            )
+        declared = CHANNELS.get(str(clean.get("channel") or ""))
+        if declared is not None and declared != _channel(body, department):
+            if declared == SourceChannel.SELF:
+                message = f"“{department.name}”不是{body.name}本身，其报送的信息应为“部门共享”"
+            else:
+                message = f"“{department.name}”就是{body.name}本身，其报送的信息应为“本单位报送”"
+            problems.append(RowProblem(row, label["channel"], message))
+    return problems
+
+
+def archive_records(sender: Any, *, record_ids: Sequence[int], batch: Any, **_: Any) -> None:
+    """Add (or update) the archive event of each stored zwcx record."""
+    from xinyong.integrity.archive import add_event, body_for
+    from xinyong.records.models import CreditRecord, RecordStatus
+
+    codelist = _kinds()
+    actor = batch.submitter or f"{batch.department.name}报送（批次{batch.pk}）"
+    records = CreditRecord.objects.filter(
+        pk__in=list(record_ids), type_code=TYPE_CODE, status=RecordStatus.ACTIVE
+    ).select_related("department")
+    for record in records.order_by("pk"):
+        data = record.data
+        body = body_for(code=str(data.get("body_code") or record.authority_code))
+        if body is None:  # taken out of the evaluation between check and commit
+            log.warning("zwcx record %s: %s is not a body under evaluation", record.pk, data)
+            continue
+        kind = _kind(codelist, data.get("event_kind"))
+        day = record.decision_date
+        model = model_for(day)
+        item = model.item_for_kind.get(kind)
+        # A level means something only for honours (level points, the extended window).
+        level = str(data.get("honour_level") or "") if item is not None and item.honour else ""
+        if kind == model.ontime_kind:
+            # 报送履约信息 earns the on-time bonus by its date (engine.ontime_months): that is
+            # the day the platform first received the report, not a date the body writes.
+            day = record.received_date
+        name, summary = str(data.get("event_name") or ""), str(data.get("summary") or "")
+        issuer = str(data.get("doc_issuer") or "")
+        try:
+            add_event(
+                body,
+                kind,
+                day,
+                channel=_channel(body, record.department),
+                source_doc=f"{issuer} {record.doc_no}" if issuer else record.doc_no,
+                level=level,
+                note=f"{name}：{summary}" if summary else name,
+                origin=f"record:{record.pk}",
+                rectified_on=_date(data.get("rectified_on")),
+                repaired_on=_date(data.get("repaired_on")),
+                actor=actor,
+            )
+        except IntegrityError:
+            log.exception("zwcx record %s could not enter the archive", record.pk)
+
+
+def remove_revoked(sender: Any, *, record: Any, reason: str, actor: Any = None, **_: Any) -> None:
+    """A revoked zwcx record takes its archive event out (kept in the audit log)."""
+    from xinyong.integrity.archive import remove_event
+
+    remove_event(f"record:{record.pk}", reason, actor=actor)
+
+
+def connect() -> None:
+    """Connect the receivers for the zwcx type (IntegrityConfig.ready)."""
+    sender = type_sender(TYPE_CODE)
+    check_rows_signal.connect(check_rows, sender=sender, dispatch_uid="integrity.zwcx.check")
+    records_stored.connect(archive_records, sender=sender, dispatch_uid="integrity.zwcx.store")
+    record_revoked.connect(remove_revoked, sender=sender, dispatch_uid="integrity.zwcx.revoke")
