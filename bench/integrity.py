@@ -100,6 +100,7 @@ def child_load(bodies: int, events: int) -> None:
             "rectified_on",
             "repaired_on",
             "note",
+            "origin",
             "created_at",
         ]
         chunk: list[tuple[Any, ...]] = []
@@ -121,6 +122,7 @@ def child_load(bodies: int, events: int) -> None:
                     None,
                     cleared,
                     None,
+                    "",
                     "",
                     now,
                 )
