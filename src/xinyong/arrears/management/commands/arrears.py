@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from xinyong.arrears.services import court_listed_bodies
+from xinyong.core.cliargs import date_arg
 
 WATCH_HELP = (
     "核对政府机构（政府机构类主体、本县各部门）和拖欠账款台账中的债务人是否在失信被执行人名单中："
@@ -18,20 +17,13 @@ WATCH_HELP = (
 )
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}”不是有效日期，应为YYYY-MM-DD格式") from None
-
-
 class Command(BaseCommand):
     help = "拖欠账款台账：court-watch 失信被执行人政府机构跟踪（发现一起、预警一起、退出一起）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="子命令")
         p = sub.add_parser("court-watch", help=WATCH_HELP, description=WATCH_HELP)
-        p.add_argument("--date", type=_date, help="按此日期核对（默认今天）")
+        p.add_argument("--date", type=date_arg, help="按此日期核对（默认今天）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "court-watch":

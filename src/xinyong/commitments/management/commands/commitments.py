@@ -6,22 +6,14 @@ xinyong commitments kinds [--date 2026-04-10]   # the commitment kinds in force
 
 from __future__ import annotations
 
-import argparse
 import json
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from xinyong.commitments import rules
 from xinyong.commitments.services import check_overdue
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}”不是有效日期，应为YYYY-MM-DD格式") from None
+from xinyong.core.cliargs import date_arg
 
 
 class Command(BaseCommand):
@@ -37,10 +29,10 @@ class Command(BaseCommand):
             "check",
             help="标记逾期未补齐材料的容缺受理承诺为未履约（补齐期限在检查日之前即为逾期；幂等）",
         )
-        p.add_argument("--date", type=_date, default=None, help="检查日，默认今天")
+        p.add_argument("--date", type=date_arg, default=None, help="检查日，默认今天")
         p.add_argument("--json", action="store_true", help="以JSON输出")
         p = sub.add_parser("kinds", help="列出某日施行的承诺类型及其规则")
-        p.add_argument("--date", type=_date, default=None, help="日期，默认今天")
+        p.add_argument("--date", type=date_arg, default=None, help="日期，默认今天")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "kinds":

@@ -5,21 +5,14 @@ xinyong objections remind [--date 2026-10-09]
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from xinyong.core.cliargs import date_arg
 from xinyong.objections.rules import rule_on
 from xinyong.objections.services import remind
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}”不是有效日期，应为YYYY-MM-DD格式") from None
 
 
 def _rule_text() -> str:
@@ -43,7 +36,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="子命令")
         p = sub.add_parser("remind", help=_rule_text(), description=_rule_text())
-        p.add_argument("--date", type=_date, help="按此日期计算（默认今天）")
+        p.add_argument("--date", type=date_arg, help="按此日期计算（默认今天）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "remind":

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from xinyong.core.cliargs import date_arg
 from xinyong.pledges.services import check_overdue
 
 CHECK_HELP = (
@@ -18,20 +17,13 @@ CHECK_HELP = (
 )
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}”不是有效日期，应为YYYY-MM-DD格式") from None
-
-
 class Command(BaseCommand):
     help = "政府公开承诺：check-overdue 认定逾期未兑现的承诺"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="子命令")
         p = sub.add_parser("check-overdue", help=CHECK_HELP, description=CHECK_HELP)
-        p.add_argument("--date", type=_date, help="按此日期核对（默认今天）")
+        p.add_argument("--date", type=date_arg, help="按此日期核对（默认今天）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "check-overdue":

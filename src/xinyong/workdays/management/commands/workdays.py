@@ -10,23 +10,15 @@ xinyong workdays list
 
 from __future__ import annotations
 
-import argparse
 import getpass
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from xinyong.core.cliargs import date_arg
 from xinyong.core.workdays import ScheduleError, ScheduleMissing
 from xinyong.workdays import services
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}”不是有效日期，应为YYYY-MM-DD格式") from None
 
 
 class Command(BaseCommand):
@@ -35,15 +27,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="子命令")
         p = sub.add_parser("add", help="日期加减N个工作日，输出结果日期（N为负数时向前推）")
-        p.add_argument("date", type=_date, help="起算日期 YYYY-MM-DD")
+        p.add_argument("date", type=date_arg, help="起算日期 YYYY-MM-DD")
         p.add_argument("n", type=int, help="工作日数（可为负数）")
         p = sub.add_parser("between", help="A之后到B（含B）之间的工作日数")
-        p.add_argument("a", type=_date)
-        p.add_argument("b", type=_date)
+        p.add_argument("a", type=date_arg)
+        p.add_argument("b", type=date_arg)
         p = sub.add_parser(
             "is-workday", aliases=["is_workday"], help="是否工作日，并显示节假日名称"
         )
-        p.add_argument("date", type=_date)
+        p.add_argument("date", type=date_arg)
         p = sub.add_parser("load", help="导入（替换）一个年度的节假日安排文件（YAML或CSV）")
         p.add_argument("file", help="安排文件路径")
         p.add_argument("--check", action="store_true", help="只校验，不导入")
