@@ -21,6 +21,7 @@ class Command(BaseCommand):
         "提醒负责审核的部门；"
         "（4）异议各环节期限提醒（同 xinyong objections remind）；"
         "（5）容缺受理承诺逾期未补齐材料的标记为未履约（同 xinyong commitments check）；"
+        "政务失信投诉距本步期限不足1个工作日或已超期的，提醒承办单位（答复）或列出信用办待办（转办、办结）；"
         "（6）失信被执行人政府机构发现、预警、退出（同 xinyong arrears court-watch）；"
         "（7）政务诚信档案同步拖欠账款、失信被执行人、属实投诉，重大事件即时预警；"
         "（8）失信政府机构的失信事项自认定之日起6个月内未整改的，升级列入严重失信政府机构名单（3年内不得评先评优）；"
@@ -50,6 +51,12 @@ class Command(BaseCommand):
         for line in reminders:
             self.stdout.write(f"    {line}")
         self.stdout.write(f"  信用承诺：{check_overdue(day).explain()}")
+        from xinyong.complaints.reminders import remind as remind_complaints
+
+        complaint_lines = remind_complaints(day)
+        self.stdout.write(f"  政务失信投诉期限提醒：{len(complaint_lines)}件")
+        for line in complaint_lines:
+            self.stdout.write(f"    {line}")
         from xinyong.arrears.services import court_listed_bodies
 
         self.stdout.write(f"  {court_listed_bodies(day).explain()}")
