@@ -208,3 +208,27 @@ def test_the_cli_expires_and_shows(county, today: dt.date) -> None:
     out = StringIO()
     call_command("list", "show", "sxbzxr", stdout=out)
     assert "当前有效 3 条" in out.getvalue()
+
+
+def test_the_api_serves_the_published_lists_as_the_portal_shows_them(
+    client: Client, county
+) -> None:  # type: ignore[no-untyped-def]
+    lists = {item["code"]: item for item in client.get("/api/v1/lists").json()}
+    assert lists["sxbzxr"]["entries_in_force"] == 3 and lists["serious"]["entries_in_force"] == 1
+    assert "zfsx" in lists and lists["zfsx"]["scope"] == "rule"
+
+    body = client.get("/api/v1/lists/sxbzxr/entries").json()
+    assert body["total"] == 3 and body["warnings"] == []
+    names = [e["name"] for e in body["entries"]]
+    assert "旧案公司" not in names  # expired: not published
+    text = json.dumps(body, ensure_ascii=False)
+    assert county["number"] not in text  # ID numbers only masked
+    person = next(e for e in body["entries"] if e["name"] == "陈某某")
+    assert "*" in person["code"]
+
+    serious = client.get("/api/v1/lists/serious/entries?q=癸").json()
+    assert [e["name"] for e in serious["entries"]] == ["示范县癸有限公司"]  # not the person
+    assert serious["entries"][0]["subject_page"] == f"/subject/{county['firm'].pk}/"
+    odd = client.get("/api/v1/lists/sxbzxr/entries?from=2026-02-30").json()
+    assert "不是有效日期" in odd["warnings"][0]
+    assert client.get("/api/v1/lists/nothing/entries").status_code == 404
