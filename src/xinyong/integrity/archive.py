@@ -18,11 +18,12 @@ from django.db import transaction
 
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import record
+from xinyong.core import ric
 from xinyong.departments.models import Department
 from xinyong.integrity.model import LEVELS
 from xinyong.integrity.models import GovBody, IntegrityEvent, SourceChannel
-from xinyong.integrity.services import IntegrityError, model_for
-from xinyong.subjects.models import Subject
+from xinyong.integrity.services import IntegrityError, mask_name, model_for
+from xinyong.subjects.models import Subject, SubjectKind
 
 __all__ = ["add_event", "body_for", "clear_event", "remove_event"]
 
@@ -58,12 +59,19 @@ def add_event(
     points: Decimal | None = None,
     rectified_on: datetime.date | None = None,
     repaired_on: datetime.date | None = None,
+    person: Subject | None = None,
+    person_role: str = "",
     actor: Any = None,
 ) -> IntegrityEvent:
     """Record one archive event (or update the event of the same ``origin``).
 
+    ``person``: the civil servant the event is about (a natural-person subject), with
+    ``person_role`` (职务); the event still counts for ``body`` (see IntegrityEvent.person).
+    Their full name and any ID number are masked in the note, which the body's own pages show.
+
     Refused with a Chinese message, changing nothing: a kind or item the model in force on
-    ``day`` does not know, an honour without its level, an unknown channel, a future date."""
+    ``day`` does not know, an honour without its level, an unknown channel, a future date,
+    a person who is not a natural person."""
     model = model_for(day)
     if kind not in model.kinds:
         raise IntegrityError(f"事件类别“{kind}”不在{model.version}版评价模型中")
@@ -78,6 +86,13 @@ def add_event(
         raise IntegrityError(f"“{model.kinds[kind]}”须注明级别（{'、'.join(LEVELS)}）")
     if day > datetime.date.today() + datetime.timedelta(days=1):
         raise IntegrityError(f"发生日期{day}晚于今天")
+    if person is not None and (person.pk is None or person.kind != SubjectKind.NATURAL):
+        raise IntegrityError(f"“{person.name}”不是自然人主体，不能作为公职人员记入政务诚信档案")
+    if person is None and person_role.strip():
+        raise IntegrityError("填写了职务但未指明公职人员")
+    note = ric.mask_in_text(note)
+    if person is not None and person.name:
+        note = note.replace(person.name, mask_name(person.name))
     fields = {
         "body": body,
         "item": item,
@@ -90,6 +105,8 @@ def add_event(
         "note": note[:500],
         "rectified_on": rectified_on,
         "repaired_on": repaired_on,
+        "person": person,
+        "person_role": person_role.strip()[:100],
     }
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():

@@ -12,6 +12,12 @@ receivers of :mod:`xinyong.ingest.signals` tie them to the archive:
   body and document) updates the same event.
 - :func:`remove_revoked` takes the event out when its record is revoked.
 
+A row may name one of the body's civil servants (公职人员姓名 + 公职人员身份证号码 + 职务): the
+event then also enters that person's archive (IntegrityEvent.person, a natural-person subject
+found by the keyed hash of the ID number). Name and number go together, the number must be a
+valid 18-digit 身份证号码, and a number already registered under another name is refused
+rather than renaming the person everywhere on the strength of one row.
+
 The catalog's code list ``zwcx_kind`` and the model's kinds must agree: :func:`check_catalog`
 runs at start-up (IntegrityConfig.ready).
 """
@@ -19,6 +25,7 @@ runs at start-up (IntegrityConfig.ready).
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 import re
 import unicodedata
@@ -28,6 +35,8 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from xinyong.catalog.model import CodeList, RecordType, default_catalog
+from xinyong.core import ric
+from xinyong.core.exceptions import InvalidCode
 from xinyong.departments.models import Department
 from xinyong.ingest.signals import (
     RowProblem,
@@ -38,7 +47,9 @@ from xinyong.ingest.signals import (
 from xinyong.ingest.signals import check_rows as check_rows_signal
 from xinyong.integrity.model import Model, default_versions
 from xinyong.integrity.models import GovBody, SourceChannel
-from xinyong.integrity.services import IntegrityError, model_for
+from xinyong.integrity.services import IntegrityError, mask_name, model_for
+from xinyong.subjects.identity import SubjectRef, pii_box, resolve
+from xinyong.subjects.models import Subject, SubjectKind
 
 __all__ = [
     "KIND_LIST",
@@ -230,7 +241,80 @@ def check_rows(
             else:
                 message = f"“{department.name}”就是{body.name}本身，其报送的信息应为“本单位报送”"
             problems.append(RowProblem(row, label["channel"], message))
+        problems.extend(_person_problems(row, clean, label))
     return problems
+
+
+def _person_problems(
+    row: int, clean: Mapping[str, Any], label: Mapping[str, str]
+) -> list[RowProblem]:
+    """Why a row's civil servant (公职人员) cannot be named: name, number and role go together."""
+    name = str(clean.get("person_name") or "").strip()
+    number = str(clean.get("person_id_number") or "").strip()
+    role = str(clean.get("person_role") or "").strip()
+    if not (name or number or role):
+        return []
+    if not name and not number:
+        return [
+            RowProblem(row, label["person_role"], "填写职务时须同时填写公职人员姓名和身份证号码")
+        ]
+    if not number:
+        return [
+            RowProblem(row, label["person_id_number"], "填写公职人员姓名时须同时填写其身份证号码")
+        ]
+    if not name:
+        return [RowProblem(row, label["person_name"], "填写公职人员身份证号码时须同时填写其姓名")]
+    try:
+        code = ric.validate(number)
+    except InvalidCode as exc:
+        return [
+            RowProblem(
+                row,
+                label["person_id_number"],
+                f"公职人员身份证号码“{ric.mask(number)}”无效：{exc}",
+            )
+        ]
+    if len(code) != 18:
+        return [
+            RowProblem(
+                row,
+                label["person_id_number"],
+                f"公职人员身份证号码“{ric.mask(code)}”应为18位居民身份证号码",
+            )
+        ]
+    known = (
+        Subject.objects.filter(id_hash=pii_box().lookup_hash(code))
+        .values_list("name", flat=True)
+        .first()
+    )
+    if known is not None and known != name:
+        return [
+            RowProblem(
+                row,
+                label["person_name"],
+                f"身份证号码“{ric.mask(code)}”已登记为“{mask_name(known)}”，与填写的姓名不符，"
+                "请核对；确系更名的请联系信用办",
+            )
+        ]
+    return []
+
+
+def _person(record: Any) -> tuple[Subject | None, str]:
+    """The civil servant a stored zwcx record names (resolved or created), and the role.
+
+    The record's data holds only the masked number: the full one is read back from its
+    encrypted PII."""
+    name = str(record.data.get("person_name") or "").strip()
+    if not name or not record.pii_cipher:
+        return None, ""
+    # PiiBox.encrypt upper-cases what it encrypts, the JSON keys of the record's PII included.
+    pii = {str(k).lower(): v for k, v in json.loads(pii_box().decrypt(record.pii_cipher)).items()}
+    number = str(pii.get("person_id_number") or "")
+    if not number:
+        return None, ""
+    ref = SubjectRef(SubjectKind.NATURAL, name, id_number=ric.compact(number))
+    subject = next(iter(resolve([ref], source="政务诚信信息（公职人员）").values()))
+    return subject, str(record.data.get("person_role") or "")
 
 
 def archive_records(sender: Any, *, record_ids: Sequence[int], batch: Any, **_: Any) -> None:
@@ -261,6 +345,7 @@ def archive_records(sender: Any, *, record_ids: Sequence[int], batch: Any, **_: 
             day = record.received_date
         name, summary = str(data.get("event_name") or ""), str(data.get("summary") or "")
         issuer = str(data.get("doc_issuer") or "")
+        person, role = _person(record)
         try:
             add_event(
                 body,
@@ -273,6 +358,8 @@ def archive_records(sender: Any, *, record_ids: Sequence[int], batch: Any, **_: 
                 origin=f"record:{record.pk}",
                 rectified_on=_date(data.get("rectified_on")),
                 repaired_on=_date(data.get("repaired_on")),
+                person=person,
+                person_role=role,
                 actor=actor,
             )
         except IntegrityError:

@@ -68,6 +68,21 @@ class IntegrityEvent(models.Model):
         "监测事项", max_length=20, blank=True, help_text="留空则按事件类别归入评价模型的条目"
     )
     kind = models.CharField("事件类别", max_length=40)
+    # An event about one of the body's civil servants (问责、处分、表彰 of an official) names the
+    # person too, so the civil servants' own archive (R-GOV-1) is a query over the bodies'
+    # events. It still belongs to the body and counts in the body's monthly score under the
+    # item its kind maps to (an official's 问责 is the body's ``criticism``): the evaluation
+    # holds the body answerable for its staff, so the engine needs no person-specific rule.
+    person = models.ForeignKey(
+        "subjects.Subject",
+        verbose_name="公职人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="integrity_events",
+        limit_choices_to={"kind": "natural"},
+    )
+    person_role = models.CharField("职务", max_length=100, blank=True)
     event_date = models.DateField("发生日期")
     level = models.CharField(
         "级别", max_length=8, choices=HonourLevel.choices, blank=True, help_text="荣誉的级别"

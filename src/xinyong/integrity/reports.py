@@ -189,6 +189,8 @@ def body_report(body: GovBody, month: datetime.date) -> dict[str, Any]:
                 "source": "：".join(
                     x for x in (channels.get(event["channel"], ""), event["source_doc"]) if x
                 ),
+                # The report's 说明 column names a civil servant by masked name and role only.
+                "note": "：".join(x for x in (event["person"], event["note"]) if x),
             }
             for event in item["events"]
         ]

@@ -46,6 +46,7 @@ __all__ = [
     "add_model_version",
     "body_score",
     "evaluate_month",
+    "mask_name",
     "model_for",
     "parse_month",
     "register_body",
@@ -388,6 +389,8 @@ def body_score(code: str, month: datetime.date) -> dict[str, Any]:
             "rectified_on",
             "repaired_on",
             "note",
+            "person__name",
+            "person_role",
         )
     }
     out_items = []
@@ -411,6 +414,11 @@ def body_score(code: str, month: datetime.date) -> dict[str, Any]:
                         "rectified_on": _iso(events[pk]["rectified_on"]),
                         "repaired_on": _iso(events[pk]["repaired_on"]),
                         "note": events[pk]["note"],
+                        # Reports reach the body's department and the API: a civil servant
+                        # appears only by masked name and role, never by ID number.
+                        "person": _person_text(
+                            events[pk]["person__name"], events[pk]["person_role"]
+                        ),
                     }
                     for pk in item["events"]
                     if pk in events
@@ -434,6 +442,23 @@ def body_score(code: str, month: datetime.date) -> dict[str, Any]:
         "items": out_items,
         "computed_at": evaluation.computed_at.isoformat(),
     }
+
+
+def mask_name(name: str) -> str:
+    """A civil servant's name as the body's pages show it: the surname, the rest starred.
+
+    >>> mask_name("张三"), mask_name("欧阳小明"), mask_name("李")
+    ('张*', '欧***', '李')
+    """
+    name = name.strip()
+    return name[:1] + "*" * (len(name) - 1)
+
+
+def _person_text(name: str | None, role: str) -> str:
+    """How a report names a civil servant: ``公职人员（张*，副局长）``; empty for none."""
+    if not name:
+        return ""
+    return f"公职人员（{'，'.join(x for x in (mask_name(name), role) if x)}）"
 
 
 def _iso(day: datetime.date | None) -> str | None:

@@ -34,7 +34,7 @@ report_urls: list = [  # type: ignore[type-arg]
 ]
 
 # -- warnings, dishonest bodies (watch_views.py) --
-from xinyong.integrity import watch_views  # noqa: E402
+from xinyong.integrity import person_views, watch_views  # noqa: E402
 
 watch_urls: list = [  # type: ignore[type-arg]
     path("office/integrity/warnings/", watch_views.warnings, name="warnings"),
@@ -42,6 +42,7 @@ watch_urls: list = [  # type: ignore[type-arg]
     path("office/integrity/dishonest/", watch_views.dishonest_items, name="dishonest_items"),
     path("office/integrity/dishonest/<int:pk>/", watch_views.dishonest_item, name="dishonest_item"),
     path("integrity/dishonest/", watch_views.public_dishonest, name="public_dishonest"),
+    path("office/integrity/persons/", person_views.persons, name="persons"),
 ]
 
 urlpatterns = [*report_urls, *watch_urls]

@@ -47,7 +47,7 @@ class EntryOut(Schema):
 
 
 class EntriesOut(Schema):
-    list: str
+    code: str
     name: str
     total: int
     offset: int
@@ -113,7 +113,7 @@ def entries(request: HttpRequest, code: str, offset: int = 0) -> dict[str, Any]:
     qs = publishing.public_entries(code, filters, timezone.localdate())
     offset = max(offset, 0)
     return {
-        "list": list_def.code,
+        "code": list_def.code,
         "name": list_def.name,
         "total": qs.count(),
         "offset": offset,

@@ -5,6 +5,7 @@ xinyong integrity score USCC --month YYYY-MM [--json]
 xinyong integrity model show [--json]
 xinyong integrity model add FILE
 xinyong integrity report USCC --month YYYY-MM [--pdf FILE | --html FILE]
+xinyong integrity person ID_NUMBER [--reason TEXT] [--json]
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ class Command(BaseCommand):
         "层级内排名和较上月变化（滚动12个月；省级及以上荣誉计24个月；承诺、履约、拖欠类"
         "负面事件整改或修复后自次月起不再计分；按时报送履约信息加分），输入未变时重复运行"
         "结果不变，补录数据后重算记录变化；score 输出某单位某月的得分及各条目计分事件；"
-        "model 查看或登记评价模型版本；report 输出某单位某月的评价报告（PDF 或 HTML 文件）。"
+        "model 查看或登记评价模型版本；report 输出某单位某月的评价报告（PDF 或 HTML 文件）；"
+        "person 查阅公职人员诚信档案（非公开个人信息，每次查阅连同事由记入审计日志）。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -56,6 +58,10 @@ class Command(BaseCommand):
         out = p.add_mutually_exclusive_group()
         out.add_argument("--pdf", type=Path, metavar="FILE", help="写入PDF文件（需中文字体）")
         out.add_argument("--html", type=Path, metavar="FILE", help="写入HTML文件（自带样式）")
+        p = sub.add_parser("person", help="查阅公职人员诚信档案（按身份证号码，记入审计日志）")
+        p.add_argument("id_number", metavar="ID_NUMBER", help="18位居民身份证号码")
+        p.add_argument("--reason", default="命令行查阅", help="查阅事由（记入审计日志）")
+        p.add_argument("--json", action="store_true")
         p = sub.add_parser("model", help="评价模型版本")
         msub = p.add_subparsers(dest="model_action", required=True, metavar="操作")
         m = msub.add_parser("show", help="列出模型版本与计分规则说明")
@@ -73,6 +79,8 @@ class Command(BaseCommand):
                 self._score(options)
             elif action == "report":
                 self._report(options)
+            elif action == "person":
+                self._person(options)
             else:
                 self._model(options)
         except IntegrityError as exc:
@@ -150,6 +158,28 @@ class Command(BaseCommand):
             options["code"], self._month(options.get("month")), options["pdf"], options["html"]
         ):
             self.stdout.write(line)
+
+    def _person(self, options: dict[str, Any]) -> None:
+        from xinyong.integrity.person_views import person_archive
+
+        out = person_archive(options["id_number"], options["reason"], actor="命令行")
+        if options["json"]:
+            self.stdout.write(json.dumps(out, ensure_ascii=False))
+            return
+        if not out["found"]:
+            self.stdout.write(f"{out['id_masked']}：没有政务诚信档案事件")
+            return
+        self.stdout.write(f"{out['name']}（{out['id_masked']}）：{len(out['events'])}条事件")
+        for e in out["events"]:
+            cleared = "".join(
+                f"，{label}{e[key]}"
+                for key, label in (("rectified_on", "整改完成"), ("repaired_on", "信用修复"))
+                if e[key]
+            )
+            self.stdout.write(
+                f"  - {e['date']} {e['kind_name']} {e['body']}"
+                f"{'（' + e['role'] + '）' if e['role'] else ''} {e['source_doc']}{cleared}"
+            )
 
     def _model(self, options: dict[str, Any]) -> None:
         if options["model_action"] == "add":
