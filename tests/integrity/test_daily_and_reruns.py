@@ -61,3 +61,17 @@ def test_a_month_re_run_after_late_data_moves_the_next_months_change(bodies) -> 
     september.refresh_from_db()
     # September itself still stands until re-run; its change is against the corrected August.
     assert september.score == Decimal("100.00") and september.delta == Decimal("3.00")
+
+
+def test_a_preview_run_before_the_due_day_does_not_stop_the_official_run(
+    bodies,
+) -> None:  # type: ignore[no-untyped-def]
+    run = evaluate_month(dt.date(2026, 10, 1))  # an operator's preview…
+    EvaluationRun.objects.filter(pk=run.pk).update(
+        started_at=dt.datetime(2026, 11, 5, 9, tzinfo=dt.UTC)  # …made on 5 November
+    )
+    assert monthly_due(dt.date(2026, 11, 11)) == dt.date(2026, 10, 1)
+    EvaluationRun.objects.filter(pk=run.pk).update(
+        started_at=dt.datetime(2026, 11, 11, 1, tzinfo=dt.UTC)  # after the due day: official
+    )
+    assert monthly_due(dt.date(2026, 11, 12)) is None

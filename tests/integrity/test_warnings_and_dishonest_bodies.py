@@ -283,3 +283,88 @@ def test_a_substantiated_complaint_counts_against_the_body_it_was_assigned_to(
     event = IntegrityEvent.objects.get(origin=f"complaint:{complaint.pk}")
     assert event.kind == "complaint" and event.event_date == dt.date(2026, 6, 4)
     assert month_score(market_body, "2026-06") == Decimal("99.00")
+
+
+# -- withdrawal and correction ---------------------------------------------------------------
+
+
+def test_a_withdrawn_event_stops_counting_and_voids_its_warning_item_and_escalation(
+    bodies,
+) -> None:  # type: ignore[no-untyped-def]
+    body = bodies["water"]
+    event = archive.add_event(body, "fraud", dt.date(2026, 3, 2), channel=SHARED, origin="feed:1")
+    dishonest.escalate_due(dt.date(2026, 9, 3))
+    item = DishonestItem.objects.get(event=event)
+    assert item.list_entry is not None and item.list_entry.status == "active"
+    assert month_score(body, "2026-03") == Decimal("95.00")
+
+    assert archive.remove_event("feed:1", "经核实为不实报道")
+    assert not archive.remove_event("feed:1", "again")  # twice: nothing more
+    event.refresh_from_db()
+    item.refresh_from_db()
+    assert event.withdrawn_on is not None and event.withdraw_reason == "经核实为不实报道"
+    assert item.voided_on is not None and "不实报道" in item.void_reason
+    assert item.rectified_on is None  # voided, not "rectified"
+    assert item.list_entry is not None and item.list_entry.status == "removed"
+    warning = Warning.objects.get(event=event)
+    assert warning.status == WarningStatus.CLOSED and "已撤销" in warning.response
+    assert month_score(body, "2026-03") == Decimal("100.00")  # re-run: no longer counts
+    assert IntegrityEvent.objects.filter(origin="feed:1").exists()  # history kept
+
+    archive.add_event(body, "fraud", dt.date(2026, 3, 2), channel=SHARED, origin="feed:1")
+    event.refresh_from_db()
+    assert event.withdrawn_on is None  # the source came back: it counts again
+    assert month_score(body, "2026-03") == Decimal("95.00")
+
+
+def test_a_corrected_origin_moves_its_warning_and_item_to_the_right_body(
+    bodies,
+) -> None:  # type: ignore[no-untyped-def]
+    wrong, right = bodies["edu"], bodies["water"]
+    event = archive.add_event(wrong, "fraud", dt.date(2026, 9, 2), channel=SHARED, origin="x:1")
+    archive.add_event(right, "fraud", dt.date(2026, 9, 5), channel=SHARED, origin="x:1")
+    warning = Warning.objects.get(event=event)
+    item = DishonestItem.objects.get(event=event)
+    assert warning.body == right and right.name in warning.title
+    assert item.body == right and item.rectify_by == dt.date(2027, 3, 5)
+
+    archive.add_event(right, "rating_bad", dt.date(2026, 9, 5), channel=SHARED, origin="x:1")
+    warning.refresh_from_db()
+    item.refresh_from_db()
+    assert warning.status == WarningStatus.CLOSED and "不再属于预警类别" in warning.response
+    assert item.voided_on is not None
+
+
+def test_a_register_sync_keeps_a_rectification_it_does_not_own(
+    bodies,
+) -> None:  # type: ignore[no-untyped-def]
+    body = bodies["fin"]
+    event = archive.add_event(body, "arrears", dt.date(2026, 7, 1), channel=SHARED, origin="a:1")
+    archive.clear_event(event, rectified_on=dt.date(2026, 8, 1))
+    archive.add_event(body, "arrears", dt.date(2026, 7, 1), channel=SHARED, origin="a:1")
+    event.refresh_from_db()
+    assert event.rectified_on == dt.date(2026, 8, 1)
+    assert DishonestItem.objects.get(event=event).rectified_on == dt.date(2026, 8, 1)
+
+
+def test_the_honours_bar_ends_when_the_body_leaves_the_list_early(
+    bodies,
+) -> None:  # type: ignore[no-untyped-def]
+    from xinyong.lists.models import EntryStatus
+    from xinyong.lists.models import EventKind as ListEventKind
+    from xinyong.lists.services import change_status
+
+    body = bodies["water"]
+    archive.add_event(body, "breach_ruling", dt.date(2026, 1, 10), channel=SHARED)
+    dishonest.escalate_due(dt.date(2026, 7, 11))
+    entry = ListEntry.objects.get(list_code="zfsx")
+    assert entry.end_date == dt.date(2029, 7, 10)  # the model's 3 years
+    change_status(
+        entry,
+        EntryStatus.REMOVED,
+        ListEventKind.LEAVE,
+        "信用修复",
+        "信用办",
+        day=dt.date(2026, 9, 1),
+    )
+    assert dishonest.honour_bars()[body.pk] == [(dt.date(2026, 7, 11), dt.date(2026, 8, 31))]

@@ -59,23 +59,46 @@ def test_the_operator_sees_every_warning(client, operator, bodies) -> None:  # t
     assert bodies["edu"].name in page and bodies["east"].name in page
 
 
-def test_the_body_reports_progress_and_rectification_of_a_dishonesty_item(
-    client, market_body, market_submitter
+def test_the_body_reports_progress_and_the_credit_office_confirms_rectification(
+    client, market_body, market_submitter, operator
 ) -> None:  # type: ignore[no-untyped-def]
-    event = archive.add_event(market_body, "commitment_unkept", dt.date(2026, 9, 1), channel=SHARED)
+    event = archive.add_event(market_body, "fraud", dt.date(2026, 9, 1), channel=SHARED)
     item = DishonestItem.objects.get(event=event)
     client.force_login(market_submitter)
     url = f"/office/integrity/dishonest/{item.pk}/"
     bad = client.post(url, {"action": "progress", "text": "在办"})
     assert "不少于5个字" in bad.content.decode()
-    client.post(url, {"action": "progress", "text": "已与企业签订补充协议，分期兑现"})
-    late = client.post(url, {"action": "rectify", "day": "2099-01-01", "text": "已兑现"})
+    client.post(url, {"action": "progress", "text": "已追回资金，责任人110101199003071234已处理"})
+    mine = client.post(url, {"action": "rectify", "day": "2026-10-20", "text": "已整改"})
+    assert "整改完成由信用办确认" in mine.content.decode()
+    item.refresh_from_db()
+    assert item.rectified_on is None
+    assert "110101199003071234" not in item.progress and "1101" in item.progress  # masked
+
+    client.force_login(operator)
+    late = client.post(url, {"action": "rectify", "day": "2099-01-01", "text": "已整改"})
     assert "晚于今天" in late.content.decode()
-    client.post(url, {"action": "rectify", "day": "2026-10-20", "text": "政策资金已全部兑现"})
+    client.post(url, {"action": "rectify", "day": "2026-10-20", "text": "核实资金已全部追回"})
     item.refresh_from_db()
     event.refresh_from_db()
     assert item.rectified_on == dt.date(2026, 10, 20) == event.rectified_on
-    assert "分期兑现" in item.progress and "政策资金已全部兑现" in item.progress
+    assert "已追回资金" in item.progress and "核实资金已全部追回" in item.progress
+
+
+def test_an_item_kept_by_a_register_is_rectified_there_not_by_hand(
+    client, bodies, operator
+) -> None:  # type: ignore[no-untyped-def]
+    event = archive.add_event(
+        bodies["edu"], "arrears", dt.date(2026, 7, 1), channel=SHARED, origin="arrear:999"
+    )
+    item = DishonestItem.objects.get(event=event)
+    client.force_login(operator)
+    url = f"/office/integrity/dishonest/{item.pk}/"
+    assert "拖欠账款台账（全部清偿后自动整改完成）" in client.get(url).content.decode()
+    refused = client.post(url, {"action": "rectify", "day": "2026-10-20", "text": "已还清"})
+    assert "由拖欠账款台账" in refused.content.decode()
+    item.refresh_from_db()
+    assert item.rectified_on is None
 
 
 def test_the_public_list_shows_bodies_items_and_progress_escaped(client, bodies) -> None:  # type: ignore[no-untyped-def]

@@ -33,14 +33,28 @@ def rule_text(model: Model, kind: str) -> str:
 
 
 def on_event(event: IntegrityEvent, model: Model, actor: Any = None) -> Warning | None:
-    """Raise the event's warning once; close it when the event is rectified or repaired."""
+    """Raise the event's warning once; follow the event when it is cleared (rectified or
+    repaired), withdrawn, or corrected to another body or kind."""
     cleared = event.rectified_on or event.repaired_on
     existing = Warning.objects.filter(event=event).first()
     if existing is not None:
-        if cleared and existing.status == WarningStatus.OPEN:
+        if existing.status != WarningStatus.OPEN:
+            return existing
+        if event.withdrawn_on is not None:
+            _close(existing, event.withdrawn_on, f"触发事件已撤销：{event.withdraw_reason}", None)
+        elif cleared:
             _close(existing, cleared, "触发事件已整改或修复，预警自动解除", None)
+        elif event.kind not in model.warnings:
+            _close(existing, timezone.localdate(), "触发事件已更正，不再属于预警类别", None)
+        elif (existing.body_id, existing.kind) != (event.body_id, event.kind):
+            existing.body, existing.kind = event.body, event.kind
+            existing.title = _title(event, model)
+            existing.rule = rule_text(model, event.kind)
+            existing.save(update_fields=["body", "kind", "title", "rule"])
+            record(actor, AuditAction.UPDATE, f"预警随事件更正：{existing.title}", obj=existing)
+            _notify(existing, model)
         return existing
-    if event.kind not in model.warnings or cleared:
+    if event.withdrawn_on is not None or event.kind not in model.warnings or cleared:
         return None
     today = timezone.localdate()
     body = event.body
@@ -48,30 +62,40 @@ def on_event(event: IntegrityEvent, model: Model, actor: Any = None) -> Warning 
         body=body,
         event=event,
         kind=event.kind,
-        title=f"{body.name}：{model.kinds[event.kind]}（{event.event_date:%Y-%m-%d}）",
+        title=_title(event, model),
         rule=rule_text(model, event.kind),
         raised_on=today,
         deadline=due_after(today, model.warnings[event.kind]),
     )
     record(actor, AuditAction.CREATE, f"政务诚信预警：{warning.title}", obj=warning)
-    if body.department_id is not None:
-        from xinyong.jrp.notify import notify_department
-
-        deadline = (
-            warning.deadline.isoformat() if warning.deadline else "（期限待节假日安排录入后计算）"
-        )
-        # Inside the event's transaction: a notice (and its webhook deliveries, sent later by
-        # their job) exists exactly when the warning does.
-        notify_department(
-            body.department_id,
-            "integrity_warning",
-            f"政务诚信预警：{model.kinds[event.kind]}",
-            f"{warning.title}。{warning.rule}，处置期限{deadline}。",
-            subject=body.subject,
-            link=f"/office/integrity/warnings/{warning.pk}/",
-            data={"warning": warning.pk, "event": event.pk},
-        )
+    _notify(warning, model)
     return warning
+
+
+def _title(event: IntegrityEvent, model: Model) -> str:
+    return f"{event.body.name}：{model.kinds[event.kind]}（{event.event_date:%Y-%m-%d}）"
+
+
+def _notify(warning: Warning, model: Model) -> None:
+    """The body's platform department hears of the warning in its inbox (and webhooks) —
+    inside the event's transaction: the notice exists exactly when the warning does."""
+    body = warning.body
+    if body.department_id is None:
+        return
+    from xinyong.jrp.notify import notify_department
+
+    deadline = (
+        warning.deadline.isoformat() if warning.deadline else "（期限待节假日安排录入后计算）"
+    )
+    notify_department(
+        body.department_id,
+        "integrity_warning",
+        f"政务诚信预警：{model.kinds[warning.kind]}",
+        f"{warning.title}。{warning.rule}，处置期限{deadline}。",
+        subject=body.subject,
+        link=f"/office/integrity/warnings/{warning.pk}/",
+        data={"warning": warning.pk, "event": warning.event_id},
+    )
 
 
 def _close(warning: Warning, day: datetime.date, response: str, actor: Any) -> None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import record
@@ -25,7 +26,17 @@ from xinyong.integrity.models import GovBody, IntegrityEvent, SourceChannel
 from xinyong.integrity.services import IntegrityError, mask_name, model_for
 from xinyong.subjects.models import Subject, SubjectKind
 
-__all__ = ["add_event", "body_for", "clear_event", "remove_event"]
+__all__ = ["KEEP", "Keep", "add_event", "body_for", "clear_event", "remove_event"]
+
+
+class Keep:
+    """Leave a date of an existing event as it is (see :func:`add_event`)."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = Keep()
 
 
 def body_for(
@@ -57,8 +68,8 @@ def add_event(
     origin: str = "",
     item: str = "",
     points: Decimal | None = None,
-    rectified_on: datetime.date | None = None,
-    repaired_on: datetime.date | None = None,
+    rectified_on: datetime.date | Keep | None = KEEP,
+    repaired_on: datetime.date | Keep | None = KEEP,
     person: Subject | None = None,
     person_role: str = "",
     actor: Any = None,
@@ -68,6 +79,10 @@ def add_event(
     ``person``: the civil servant the event is about (a natural-person subject), with
     ``person_role`` (职务); the event still counts for ``body`` (see IntegrityEvent.person).
     Their full name and any ID number are masked in the note, which the body's own pages show.
+
+    ``rectified_on`` / ``repaired_on`` left out keep what the event has: a register that does
+    not own a date (the arrears ledger owns repayment, not a rectification the credit office
+    confirmed) never wipes it. An origin that was withdrawn and comes back counts again.
 
     Refused with a Chinese message, changing nothing: a kind or item the model in force on
     ``day`` does not know, an honour without its level, an unknown channel, a future date,
@@ -93,7 +108,7 @@ def add_event(
     note = ric.mask_in_text(note)
     if person is not None and person.name:
         note = note.replace(person.name, mask_name(person.name))
-    fields = {
+    fields: dict[str, Any] = {
         "body": body,
         "item": item,
         "kind": kind,
@@ -103,11 +118,12 @@ def add_event(
         "source_doc": source_doc[:300],
         "points": points,
         "note": note[:500],
-        "rectified_on": rectified_on,
-        "repaired_on": repaired_on,
         "person": person,
         "person_role": person_role.strip()[:100],
     }
+    for key, when in (("rectified_on", rectified_on), ("repaired_on", repaired_on)):
+        if not isinstance(when, Keep):
+            fields[key] = when
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
         event = (
@@ -116,11 +132,13 @@ def add_event(
             else None
         )
         if event is not None:
+            if event.withdrawn_on is not None:
+                fields["withdrawn_on"], fields["withdraw_reason"] = None, ""
             changed = {k: v for k, v in fields.items() if getattr(event, k) != v}
             if not changed:
                 return event
-            for key, value in changed.items():
-                setattr(event, key, value)
+            for key, new in changed.items():
+                setattr(event, key, new)
             event.save(update_fields=list(changed))
             record(
                 actor,
@@ -174,25 +192,32 @@ def clear_event(
 
 
 def remove_event(origin: str, reason: str, *, actor: Any = None) -> bool:
-    """Take out the event of ``origin`` (its source was revoked); kept in the audit log.
+    """Withdraw the event of ``origin`` (its source was revoked, disputed or corrected).
 
-    An event with warnings or a dishonest item is not deleted: it is marked rectified today so
-    its history stays and it stops counting."""
-    event = IntegrityEvent.objects.filter(origin=origin).select_related("body").first()
-    if event is None:
-        return False
+    The event stays in the archive, marked withdrawn with the reason, and no longer counts in
+    any month evaluated (or re-run) afterwards; its open warning closes and its dishonesty item
+    is voided ("撤销", not "整改"), ending an escalation it caused. Withdrawing twice changes
+    nothing; False when there is no such event or it was already withdrawn."""
     with transaction.atomic():
-        if event.warnings.exists() or hasattr(event, "dishonest_item"):
-            clear_event(event, rectified_on=max(event.event_date, datetime.date.today()))
-            return True
+        event = (
+            IntegrityEvent.objects.select_for_update()
+            .filter(origin=origin, withdrawn_on__isnull=True)
+            .select_related("body")
+            .first()
+        )
+        if event is None:
+            return False
+        event.withdrawn_on = timezone.localdate()
+        event.withdraw_reason = reason[:300]
+        event.save(update_fields=["withdrawn_on", "withdraw_reason"])
         record(
             actor,
-            AuditAction.DELETE,
-            f"撤销{event.body.name}政务诚信事件（{origin}）",
+            AuditAction.UPDATE,
+            f"撤销{event.body.name}政务诚信事件（{origin}），不再计分",
             obj=event,
             reason=reason,
         )
-        event.delete()
+        _after(event, model_for(event.event_date), actor)
     return True
 
 

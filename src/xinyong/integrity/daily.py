@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from xinyong.integrity import dishonest, engine, sources
 from xinyong.integrity.models import EvaluationRun
 from xinyong.integrity.services import evaluate_month, model_for
@@ -27,11 +29,20 @@ ACTOR = "系统（每日任务）"
 
 
 def monthly_due(day: datetime.date) -> datetime.date | None:
-    """The month the daily job should evaluate on ``day``, or None."""
+    """The month the daily job should evaluate on ``day``, or None.
+
+    A run made before the reporting due day had passed (an operator's preview) does not count:
+    the official result takes in everything reported by the due day."""
     month = engine.months_back(day.replace(day=1), 1)
-    if day.day <= model_for(month).due_day:
+    due_day = model_for(month).due_day
+    if day.day <= due_day:
         return None
-    if EvaluationRun.objects.filter(month=month).exists():
+    closed = datetime.datetime.combine(
+        day.replace(day=due_day) + datetime.timedelta(days=1),
+        datetime.time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
+    if EvaluationRun.objects.filter(month=month, started_at__gte=closed).exists():
         return None
     return month
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import record
+from xinyong.core import ric
 from xinyong.integrity import engine
 from xinyong.integrity.model import Model
 from xinyong.integrity.models import DishonestItem, GovBody, IntegrityEvent
@@ -43,28 +44,91 @@ SERIOUS_LIST = "zfsx"
 
 
 def on_event(event: IntegrityEvent, model: Model, actor: Any = None) -> DishonestItem | None:
-    """Open the event's dishonesty item once; record its rectification when the event clears."""
+    """Open the event's dishonesty item once, and keep it in step with the event: its
+    rectification (or the reopening when that is taken back), a correction of body, kind or
+    date, and the event's withdrawal (the item is voided, and an escalation it caused ends)."""
     cleared = min((d for d in (event.rectified_on, event.repaired_on) if d), default=None)
     item = DishonestItem.objects.filter(event=event).first()
     if item is not None:
-        if cleared and item.rectified_on != cleared:
-            item.rectified_on = cleared
-            item.save(update_fields=["rectified_on"])
-            record(actor, AuditAction.UPDATE, f"失信事项整改完成：{item.title}", obj=item)
+        if item.voided_on is None:
+            _follow(item, event, model, cleared, actor)
         return item
-    if event.kind not in model.dishonest_kinds:
+    if event.withdrawn_on is not None or event.kind not in model.dishonest_kinds:
         return None
     item = DishonestItem.objects.create(
         body=event.body,
         event=event,
         kind=event.kind,
-        title=f"{event.body.name}：{model.kinds[event.kind]}",
+        title=_title(event, model),
         found_on=event.event_date,
         rectify_by=engine.add_months(event.event_date, model.rectify_months),
         rectified_on=cleared,
     )
     record(actor, AuditAction.CREATE, f"列入失信政府机构名单事项：{item.title}", obj=item)
     return item
+
+
+def _title(event: IntegrityEvent, model: Model) -> str:
+    return f"{event.body.name}：{model.kinds[event.kind]}"
+
+
+def _follow(
+    item: DishonestItem,
+    event: IntegrityEvent,
+    model: Model,
+    cleared: datetime.date | None,
+    actor: Any,
+) -> None:
+    if event.withdrawn_on is not None or event.kind not in model.dishonest_kinds:
+        why = (
+            f"失信事件已撤销：{event.withdraw_reason}"
+            if event.withdrawn_on is not None
+            else "失信事件已更正，不再属于失信事项"
+        )
+        _void(item, why, actor)
+        return
+    changed: list[str] = []
+    if item.escalated_on is None and (item.body_id, item.kind, item.found_on) != (
+        event.body_id,
+        event.kind,
+        event.event_date,
+    ):
+        item.body, item.kind, item.title = event.body, event.kind, _title(event, model)
+        item.found_on = event.event_date
+        item.rectify_by = engine.add_months(event.event_date, model.rectify_months)
+        changed += ["body", "kind", "title", "found_on", "rectify_by"]
+    if item.rectified_on != cleared:
+        item.rectified_on = cleared
+        changed.append("rectified_on")
+    if changed:
+        item.save(update_fields=changed)
+        summary = (
+            f"失信事项整改完成：{item.title}"
+            if changed == ["rectified_on"] and cleared
+            else f"失信事项随事件更正：{item.title}"
+        )
+        record(actor, AuditAction.UPDATE, summary, obj=item, detail={"fields": changed})
+
+
+def _void(item: DishonestItem, reason: str, actor: Any) -> None:
+    """Void an item whose event was withdrawn or corrected; an escalation it caused ends."""
+    from xinyong.lists.models import EntryStatus
+    from xinyong.lists.models import EventKind as ListEventKind
+    from xinyong.lists.services import IN_FORCE, change_status
+
+    item.voided_on = timezone.localdate()
+    item.void_reason = reason[:300]
+    item.save(update_fields=["voided_on", "void_reason"])
+    record(actor, AuditAction.UPDATE, f"撤销失信事项：{item.title}", obj=item, reason=reason)
+    entry = item.list_entry
+    if entry is not None and entry.status in IN_FORCE:
+        change_status(
+            entry,
+            EntryStatus.REMOVED,
+            ListEventKind.LEAVE,
+            f"据以升级的失信事项已撤销：{reason}",
+            actor or "系统",
+        )
 
 
 @dataclass
@@ -87,15 +151,24 @@ def escalate_due(today: datetime.date | None = None) -> Sweep:
     day = today or timezone.localdate()
     sweep = Sweep(day)
     due = (
-        DishonestItem.objects.filter(escalated_on__isnull=True, rectify_by__lt=day)
+        DishonestItem.objects.filter(
+            escalated_on__isnull=True, voided_on__isnull=True, rectify_by__lt=day
+        )
         .filter(Q(rectified_on__isnull=True) | Q(rectified_on__gt=F("rectify_by")))
-        .select_related("body__subject", "event")
         .order_by("rectify_by", "id")
     )
-    for item in due:
-        model = model_for(item.found_on)
-        start = item.rectify_by + datetime.timedelta(days=1)
+    for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
+            # Locked and read again: two runs at once escalate an item once.
+            item = (
+                DishonestItem.objects.select_for_update()
+                .select_related("body__subject", "event")
+                .get(pk=pk)
+            )
+            if item.escalated_on is not None or item.voided_on is not None:
+                continue
+            model = model_for(item.found_on)
+            start = item.rectify_by + datetime.timedelta(days=1)
             entry = add_rule_entry(
                 list_code=SERIOUS_LIST,
                 subject=item.body.subject,
@@ -109,6 +182,8 @@ def escalate_due(today: datetime.date | None = None) -> Sweep:
                 ),
                 doc_no=f"政务诚信失信事项{item.pk}",
                 start_date=start,
+                end_date=engine.add_months(start, 12 * model.bar_years)
+                - datetime.timedelta(days=1),
             )
             item.escalated_on = start
             item.list_entry = entry
@@ -126,22 +201,43 @@ def escalate_due(today: datetime.date | None = None) -> Sweep:
 def honour_bars(
     body_ids: Iterable[int] | None = None,
 ) -> dict[int, list[tuple[datetime.date, datetime.date]]]:
-    """Per body, the periods it is barred from honours: its entries on the serious list,
-    from start to end (the entry's end, or start + bar years when open)."""
+    """Per body, the periods it is barred from honours: its entries on the serious list, from
+    the start to the end — the entry's last day, or the day before it left the list early
+    (removed, repaired), so a month re-run later gives the same result."""
+    from xinyong.lists.models import EventKind as ListEventKind
+    from xinyong.lists.models import ListEvent
+    from xinyong.lists.services import IN_FORCE
+
     qs = ListEntry.objects.filter(list_code=SERIOUS_LIST, subject__gov_body__isnull=False)
     if body_ids is not None:
         qs = qs.filter(subject__gov_body__in=list(body_ids))
+    rows = list(
+        qs.order_by("start_date", "id").values_list(
+            "id", "subject__gov_body", "start_date", "end_date", "status"
+        )
+    )
+    ended = dict(
+        ListEvent.objects.filter(
+            entry_id__in=[r[0] for r in rows if r[4] not in IN_FORCE],
+            kind__in=[ListEventKind.LEAVE, ListEventKind.REPAIR, ListEventKind.EXPIRE],
+        )
+        .order_by("date")
+        .values_list("entry_id", "date")
+    )
     bars: dict[int, list[tuple[datetime.date, datetime.date]]] = {}
-    for body_id, start, end in qs.order_by("start_date", "id").values_list(
-        "subject__gov_body", "start_date", "end_date"
-    ):
-        bars.setdefault(body_id, []).append((start, end or datetime.date.max))
+    for entry_id, body_id, start, end, _status in rows:
+        last = end or datetime.date.max
+        if entry_id in ended:
+            last = min(last, ended[entry_id] - datetime.timedelta(days=1))
+        if last >= start:
+            bars.setdefault(body_id, []).append((start, last))
     return bars
 
 
 def open_items(body: GovBody | None = None) -> QuerySet[DishonestItem]:
     """Items still to rectify, oldest deadline first."""
-    qs = DishonestItem.objects.filter(rectified_on__isnull=True).select_related("body", "event")
+    qs = DishonestItem.objects.filter(rectified_on__isnull=True, voided_on__isnull=True)
+    qs = qs.select_related("body", "event")
     return (qs.filter(body=body) if body is not None else qs).order_by("rectify_by", "id")
 
 
@@ -160,9 +256,10 @@ def _ensure_can_act(item: DishonestItem, user: Any) -> None:
 
 
 def report_progress(item: DishonestItem, text: str, user: Any) -> DishonestItem:
-    """The body reports rectification progress; the list shows it as reported, dated."""
+    """The body reports rectification progress; the list shows it as reported, dated (ID
+    numbers typed in it are masked: the list is public)."""
     _ensure_can_act(item, user)
-    text = text.strip()
+    text = ric.mask_in_text(text.strip())
     if len(text) < 5:
         raise IntegrityError("请写明整改进展（不少于5个字）")
     stamp = f"{timezone.localdate():%Y-%m-%d}：{text[:1000]}"
@@ -172,12 +269,29 @@ def report_progress(item: DishonestItem, text: str, user: Any) -> DishonestItem:
     return item
 
 
+#: Items whose event a register of the platform keeps: they are rectified there, not here.
+REGISTERS = {
+    "arrear:": "拖欠账款台账（全部清偿后自动整改完成）",
+    "court:": "失信被执行人跟踪（退出名单后自动整改完成）",
+    "pledge:": "政府公开承诺（报送“已履行”后自动整改完成）",
+    "record:": "政务诚信信息报送（由报送部门更正整改完成日期或信用修复）",
+}
+
+
 def rectify(item: DishonestItem, day: datetime.date, text: str, user: Any) -> DishonestItem:
-    """Rectification completed on ``day``: the event stops counting from the next month and
-    the item leaves the open list (an escalation already made stands for its bar period)."""
+    """The credit office confirms rectification completed on ``day`` (a body reports its
+    progress; it does not close its own item): the event stops counting from the next month
+    and the item leaves the open list (an escalation already made stands for its bar period).
+    Items kept by a register are rectified in that register."""
     from xinyong.integrity.archive import clear_event
 
-    _ensure_can_act(item, user)
+    if not getattr(user, "is_operator", False):
+        raise IntegrityError("整改完成由信用办确认：请报送整改进展，信用办核实后登记整改完成")
+    register = next((v for k, v in REGISTERS.items() if item.event.origin.startswith(k)), None)
+    if register is not None:
+        raise IntegrityError(f"该失信事项由{register}")
+    if item.voided_on is not None:
+        raise IntegrityError("该失信事项已撤销")
     if item.rectified_on is not None:
         raise IntegrityError(f"该失信事项已于{item.rectified_on}整改完成")
     if day > timezone.localdate():

@@ -93,6 +93,10 @@ class IntegrityEvent(models.Model):
     rectified_on = models.DateField("整改完成日期", null=True, blank=True)
     repaired_on = models.DateField("信用修复日期", null=True, blank=True)
     note = models.CharField("说明", max_length=500, blank=True)
+    withdrawn_on = models.DateField(
+        "撤销日期", null=True, blank=True, help_text="来源被撤销或更正的事件保留在档案中但不再计分"
+    )
+    withdraw_reason = models.CharField("撤销原因", max_length=300, blank=True)
     origin = models.CharField(
         "来源标识",
         max_length=80,
@@ -314,6 +318,8 @@ class DishonestItem(models.Model):
     rectified_on = models.DateField("整改完成日期", null=True, blank=True)
     progress = models.TextField("整改进展", blank=True)
     escalated_on = models.DateField("升级为严重失信日期", null=True, blank=True)
+    voided_on = models.DateField("撤销日期", null=True, blank=True)
+    void_reason = models.CharField("撤销原因", max_length=300, blank=True)
     list_entry = models.ForeignKey(
         "lists.ListEntry",
         verbose_name="严重失信名单条目",

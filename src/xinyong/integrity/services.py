@@ -174,7 +174,9 @@ def _inputs(
     text = CharField()
     query = (
         IntegrityEvent.objects.filter(
-            event_date__gte=earliest, event_date__lte=engine.month_end(month)
+            event_date__gte=earliest,
+            event_date__lte=engine.month_end(month),
+            withdrawn_on__isnull=True,
         )
         .order_by("id")
         .annotate(

@@ -12,7 +12,6 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from xinyong.casework import countdown
 from xinyong.ingest.views import office_view
 from xinyong.integrity import alerts, dishonest
-from xinyong.integrity.models import DishonestItem, GovBody, WarningStatus
-from xinyong.integrity.services import IntegrityError
+from xinyong.integrity.models import DishonestItem, WarningStatus
+from xinyong.integrity.services import IntegrityError, model_for
 
 PER_PAGE = 50
 
@@ -87,6 +86,8 @@ def warning(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _state(item: DishonestItem, today: datetime.date) -> str:
+    if item.voided_on:
+        return "已撤销"
     if item.escalated_on:
         return "逾期未整改，已升级为严重失信"
     if item.rectified_on:
@@ -96,11 +97,11 @@ def _state(item: DishonestItem, today: datetime.date) -> str:
 
 def _filtered(qs, state: str):  # type: ignore[no-untyped-def]
     if state == "open":
-        return qs.filter(rectified_on__isnull=True)
+        return qs.filter(rectified_on__isnull=True, voided_on__isnull=True)
     if state == "escalated":
         return qs.filter(escalated_on__isnull=False)
     if state == "rectified":
-        return qs.filter(rectified_on__isnull=False)
+        return qs.filter(rectified_on__isnull=False, voided_on__isnull=True)
     return qs
 
 
@@ -124,7 +125,13 @@ def dishonest_items(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "integrity/watch_dishonest.html",
-        {"page": page, "state": state, "states": STATES, "nav": "integrity"},
+        {
+            "page": page,
+            "state": state,
+            "states": STATES,
+            "model": model_for(today),
+            "nav": "integrity",
+        },
     )
 
 
@@ -155,6 +162,11 @@ def dishonest_item(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "state": _state(item, timezone.localdate()),
+            "model": model_for(item.found_on),
+            "register": next(
+                (v for k, v in dishonest.REGISTERS.items() if item.event.origin.startswith(k)),
+                "",
+            ),
             "progress_form": progress,
             "rectify_form": rectify,
             "nav": "integrity",
@@ -167,7 +179,8 @@ def public_dishonest(request: HttpRequest) -> HttpResponse:
     """失信政府机构名单 as published: bodies with their items and rectification progress."""
     today = timezone.localdate()
     state = request.GET.get("state", "open")
-    items = _filtered(DishonestItem.objects.select_related("body", "list_entry"), state).order_by(
+    live = DishonestItem.objects.filter(voided_on__isnull=True)
+    items = _filtered(live.select_related("body", "list_entry"), state).order_by(
         "body__name", "found_on", "id"
     )
     bodies: dict[int, dict[str, object]] = {}
@@ -175,10 +188,10 @@ def public_dishonest(request: HttpRequest) -> HttpResponse:
         item.state = _state(item, today)  # type: ignore[attr-defined]
         group = bodies.setdefault(item.body_id, {"body": item.body, "items": []})
         group["items"].append(item)  # type: ignore[attr-defined]
-    counts = GovBody.objects.aggregate(
-        listed=Count("id", filter=Q(dishonest_items__rectified_on__isnull=True), distinct=True),
-        serious=Count("id", filter=Q(dishonest_items__escalated_on__isnull=False), distinct=True),
-    )
+    counts = {
+        "listed": live.filter(rectified_on__isnull=True).values("body").distinct().count(),
+        "serious": live.filter(escalated_on__isnull=False).values("body").distinct().count(),
+    }
     return render(
         request,
         "integrity/watch_public_dishonest.html",
@@ -187,6 +200,7 @@ def public_dishonest(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": STATES,
             "counts": counts,
+            "model": model_for(today),
             "nav": "integrity",
         },
     )

@@ -235,6 +235,7 @@ def add_rule_entry(
     legal_basis: str,
     doc_no: str,
     start_date: dt.date,
+    end_date: dt.date | None = None,
     actor: Any = "系统",
 ) -> ListEntry:
     """Put a subject on a list whose entries follow from a published rule (scope ``rule``),
@@ -257,7 +258,7 @@ def add_rule_entry(
             authority_name=list_def.authority or "信用办",
             doc_no=doc_no,
             start_date=start_date,
-            end_date=default_end(list_def, start_date),
+            end_date=end_date or default_end(list_def, start_date),
             source=EntrySource.RULE,
         )
         _event(entry, EventKind.ENTER, start_date, reason, actor)
