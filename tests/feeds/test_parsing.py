@@ -112,6 +112,8 @@ def test_sources_are_read_from_paths_and_file_urls_within_the_size_limit(tmp_pat
     with pytest.raises(CollectorError, match="超过大小上限"):
         read_source(str(path), limit=100)
     with pytest.raises(CollectorError, match="不存在"):
+        read_source(str(DATA / "missing.xml"))
+    with pytest.raises(CollectorError, match="不在订阅文件目录"):
         read_source(str(tmp_path / "missing.xml"))
     with pytest.raises(CollectorError, match="不支持的订阅源地址"):
         read_source("ftp://example.gov.cn/feed.xml")

@@ -25,8 +25,13 @@ class SourceForm(forms.ModelForm):
         self.fields["collector"] = forms.ChoiceField(label="采集器", choices=collectors.choices())
 
     def clean_url(self) -> str:
+        url = (self.cleaned_data.get("url") or "").strip()
+        if self.instance.pk and url == self.instance.url:
+            # A local source registered from the command line stays editable (name, active …);
+            # the fetch checks its address again anyway.
+            return url
         try:
-            return check_url(self.cleaned_data.get("url") or "")
+            return check_url(url)
         except FeedError as exc:
             raise forms.ValidationError(str(exc)) from None
 

@@ -1,8 +1,10 @@
 """The shipped collector: RSS 2.0 (and 1.0), Atom 1.0 and JSON Feed 1.0/1.1 news feeds.
 
 Reads ``http(s)://`` addresses (the government's internal network: there is no other network
-at run time), ``file://`` addresses and local paths, within a timeout and a size limit
-(``XINYONG_FEED_TIMEOUT`` seconds, default 20; ``XINYONG_FEED_MAX_MB``, default 5).
+at run time) and, inside the feed directory only, ``file://`` addresses and local paths, within
+a timeout and a size limit (``XINYONG_FEED_TIMEOUT`` seconds, default 20;
+``XINYONG_FEED_MAX_MB``, default 5). Which hosts and files may be read, and how redirects are
+followed, is :mod:`xinyong.feeds.addresses`.
 
 Untrusted XML: a document type declaration (DOCTYPE) or an entity is refused outright — no
 external entities, no entity expansion ("billion laughs"). The encoding declared in the XML
@@ -23,12 +25,12 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 
 from xinyong import config
+from xinyong.feeds import addresses
 from xinyong.feeds.collectors import CollectedItem, CollectorError
 
 _defused_fromstring: Any
@@ -75,16 +77,17 @@ def max_bytes() -> int:
 
 
 def read_source(url: str, *, timeout: float | None = None, limit: int | None = None) -> bytes:
-    """The bytes at ``url`` (http/https, file:// or a local path), at most ``limit`` bytes."""
+    """The bytes at ``url``, at most ``limit`` bytes: http(s) to an allowed host, or a file
+    (``file://`` or a path) inside the feed directory — see :mod:`xinyong.feeds.addresses`."""
     timeout = timeout_seconds() if timeout is None else timeout
     limit = max_bytes() if limit is None else limit
     url = url.strip()
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     too_big = CollectorError(f"订阅源超过大小上限（{limit // 1024}KB），未读取")
-    if scheme in ("http", "https"):
+    if scheme in addresses.WEB_SCHEMES:
         request = urllib.request.Request(url, headers={"User-Agent": "xinyong-feeds/1"})  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            with addresses.opener().open(request, timeout=timeout) as response:
                 data: bytes = response.read(limit + 1)
         except urllib.error.HTTPError as exc:
             raise CollectorError(f"订阅源服务器返回错误{exc.code}") from None
@@ -97,21 +100,22 @@ def read_source(url: str, *, timeout: float | None = None, limit: int | None = N
         if len(data) > limit:
             raise too_big
         return data
-    if scheme == "file":
-        path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
-    elif scheme and len(scheme) > 1:  # a Windows drive letter is not a scheme
+    given = addresses.local_path(url)
+    if given is None:
         raise CollectorError(f"不支持的订阅源地址“{url}”：只能是http(s)://、file://或本机路径")
-    else:
-        path = Path(url)
+    path = addresses.check_local(given)
     try:
         if not path.is_file():
-            raise CollectorError(f"订阅源文件“{path}”不存在")
+            raise CollectorError(f"订阅源文件“{given}”不存在")
         if path.stat().st_size > limit:
             raise too_big
         with path.open("rb") as fh:
-            return fh.read(limit + 1)
+            data = fh.read(limit + 1)
     except OSError as exc:
-        raise CollectorError(f"无法读取订阅源文件“{path}”（{exc.strerror}）") from None
+        raise CollectorError(f"无法读取订阅源文件“{given}”（{exc.strerror}）") from None
+    if len(data) > limit:  # the file grew after the size check
+        raise too_big
+    return data
 
 
 # -- text ---------------------------------------------------------------------------------------

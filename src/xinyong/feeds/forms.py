@@ -18,7 +18,7 @@ class SourceForm(forms.Form):
     url = forms.CharField(
         label="地址",
         max_length=500,
-        help_text="http(s)://（政务内网）、file:// 或本机文件路径",
+        help_text="http(s)://地址（政务内网）；本机文件只能由命令行 xinyong feeds add-source 登记",
     )
     collector = forms.ChoiceField(label="采集器")
     keywords = forms.CharField(

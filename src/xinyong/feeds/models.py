@@ -11,7 +11,9 @@ class FeedSource(models.Model):
 
     name = models.CharField("名称", max_length=200)
     url = models.CharField(
-        "地址", max_length=500, help_text="http(s):// 地址（政务内网）、file:// 地址或本机文件路径"
+        "地址",
+        max_length=500,
+        help_text="http(s):// 地址（政务内网）；订阅文件目录内的本机文件只能由命令行登记",
     )
     collector = models.CharField("采集器", max_length=40, default="feed")
     active = models.BooleanField("启用", default=True)

@@ -28,7 +28,7 @@ from django.utils import timezone
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import client_ip, record
 from xinyong.departments.permissions import ensure_operator
-from xinyong.feeds import collectors, rules
+from xinyong.feeds import addresses, collectors, rules
 from xinyong.feeds.collectors import CollectedItem, CollectorError
 from xinyong.feeds.models import FeedItem, FeedSource, FetchRun, ItemStatus
 from xinyong.integrity import archive
@@ -40,6 +40,7 @@ __all__ = [
     "FeedError",
     "accept",
     "add_source",
+    "check_url",
     "default_day",
     "fetch_all",
     "fetch_source",
@@ -64,13 +65,31 @@ def _actor_name(actor: Any) -> str:
 # -- sources ------------------------------------------------------------------------------------
 
 
-def check_url(url: str) -> str:
+def check_url(url: str, *, allow_local: bool = False) -> str:
+    """``url`` if it may be registered as a source; else FeedError.
+
+    From the web pages and the admin only ``http(s)://`` to a host that is not this machine
+    (``addresses``); local files (``file://`` or a path) only when ``allow_local`` (the command
+    line), and only inside the feed directory.
+    """
     url = url.strip()
     if not url:
         raise FeedError("请填写订阅源地址")
-    scheme = urllib.parse.urlsplit(url).scheme.lower()
-    if len(scheme) > 1 and scheme not in ("http", "https", "file"):
-        raise FeedError(f"不支持的地址“{url}”：只能是http(s)://、file://或本机文件路径")
+    try:
+        if urllib.parse.urlsplit(url).scheme.lower() in addresses.WEB_SCHEMES:
+            return addresses.check_web_url(url)
+        path = addresses.local_path(url)
+        if path is None:
+            raise FeedError(f"不支持的地址“{url}”：只能是http://或https://地址")
+        if not allow_local:
+            raise FeedError(
+                "网页上只能登记http://或https://地址；本机文件（file://地址或路径）出于安全原因"
+                "只能用命令行 xinyong feeds add-source 登记，"
+                f"且须位于订阅文件目录“{addresses.feed_dir()}”内"
+            )
+        addresses.check_local(path)
+    except CollectorError as exc:
+        raise FeedError(str(exc)) from None
     return url
 
 
@@ -82,13 +101,14 @@ def add_source(
     collector: str = "feed",
     keywords: str = "",
     request: Any = None,
+    allow_local: bool = False,
 ) -> FeedSource:
-    """Register a source (operators only)."""
+    """Register a source (operators only); ``allow_local`` only from the command line."""
     ensure_operator(user, what="登记采集来源", request=request)
     name = name.strip()
     if not name:
         raise FeedError("请填写来源名称")
-    url = check_url(url)
+    url = check_url(url, allow_local=allow_local)
     try:
         collectors.get(collector)
     except CollectorError as exc:

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         "互联网信息采集：fetch 读取所有启用的采集来源（或 --source 指定的一个），同一来源的同一条"
         "信息只保存一次，按单位名称和关键词给出建议，待信用办审核采纳后才计入政务诚信档案；"
         "逐个来源输出新增、已有、筛除和无效条数，有来源采集失败时退出状态为1。"
-        "add-source 登记采集来源（RSS 2.0、Atom 1.0、JSON Feed；http(s)://、file:// 或本机路径）。"
+        "add-source 登记采集来源（RSS 2.0、Atom 1.0、JSON Feed）：http(s)://地址，主机不能是本机"
+        "（回环、链路本地地址）；本机文件（file:// 或路径）只能在此登记，且须位于订阅文件目录"
+        "（XINYONG_FEED_DIR，默认为数据目录下的 feeds；相对路径相对于该目录）内。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,7 +33,11 @@ class Command(BaseCommand):
         p.add_argument("--source", type=int, help="只采集该编号的来源（停用的也可）")
         p = sub.add_parser("add-source", help="登记采集来源")
         p.add_argument("--name", required=True, help="来源名称")
-        p.add_argument("--url", required=True, help="地址：http(s)://、file:// 或本机文件路径")
+        p.add_argument(
+            "--url",
+            required=True,
+            help="地址：http(s)://，或订阅文件目录内的 file:// 地址或文件路径",
+        )
         p.add_argument("--keywords", default="", help="关键词筛选（逗号或空格分隔，选填）")
         p.add_argument("--collector", default="feed", help="采集器名称（默认 feed）")
         p.add_argument("--user", help="登记人（信用办管理员）用户名；默认第一个管理员")
@@ -73,6 +79,7 @@ class Command(BaseCommand):
                 url=options["url"],
                 collector=options["collector"],
                 keywords=options["keywords"],
+                allow_local=True,
             )
         except (services.FeedError, PermissionDenied) as exc:
             raise CommandError(str(exc)) from None
