@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 
 from xinyong.departments.models import User
 from xinyong.integrity.models import DishonestItem, Evaluation, GovBody, IntegrityEvent
 from xinyong.integrity.services import body_score, evaluate_month
 from xinyong.pledges import rules, services
-from xinyong.pledges.models import FulfilmentReport, PledgeStatus, ReportFile
+from xinyong.pledges.models import FulfilmentReport, Pledge, PledgeStatus, ReportFile
 from xinyong.uploads import MaterialError
 
 from .conftest import PDF, publish
@@ -29,7 +30,7 @@ def score(body: GovBody, month: str) -> Decimal:
     return Evaluation.objects.get(month=D.fromisoformat(f"{month}-01"), body=body).score
 
 
-def test_each_report_is_an_archive_event_and_an_on_time_one_earns_the_bonus(
+def test_last_months_report_is_an_archive_event_and_an_on_time_one_earns_the_bonus(
     market_submitter: User, market_body: GovBody
 ) -> None:
     pledge = publish(market_submitter, market_body)
@@ -184,7 +185,7 @@ def test_an_undone_report_after_the_due_date_marks_the_pledge_unkept_at_once(
 
 def test_a_bad_report_changes_nothing(market_submitter: User, market_body: GovBody) -> None:
     pledge = publish(market_submitter, market_body)
-    cases = [
+    cases: list[tuple[dict[str, object], type[Exception], str]] = [
         ({"period": "2026-13"}, services.PledgeError, "报送月份“2026-13”无效"),
         ({"period": "2026-02"}, services.PledgeError, "早于承诺签署月份2026-03"),
         ({"period": "2026-05"}, services.PledgeError, "晚于本月"),
@@ -252,3 +253,47 @@ def test_the_demo_pledges_are_reproducible_and_go_through_the_archive(
         if pledge.status == PledgeStatus.UNFULFILLED:
             assert pledge.unkept_event is not None
     assert services.check_overdue(D(2026, 11, 20)).marked == []
+
+
+def test_only_a_report_of_last_month_is_an_archive_event_and_can_earn_the_bonus(
+    client: Client, market_submitter: User, market_body: GovBody
+) -> None:
+    pledge = publish(market_submitter, market_body, due_date=None)
+    old = publish(
+        market_submitter,
+        market_body,
+        title="涉企投诉五个工作日内答复",
+        signed_on=D(2023, 3, 2),
+        due_date=None,
+    )
+
+    def on_6_may(which: Pledge, period: str, text: str) -> FulfilmentReport:
+        return services.report(
+            market_submitter, which, period=period, status="ongoing", text=text, today=D(2026, 5, 6)
+        )
+
+    stale = on_6_may(old, "2023-03", "补报2023年3月的履行情况")
+    current = on_6_may(pledge, "2026-05", "本月正在拨付补助资金")
+    old_month = on_6_may(pledge, "2026-03", "补报3月的履行情况")
+    for item in (stale, current, old_month):
+        assert item.event is None and not item.on_time
+    assert not IntegrityEvent.objects.filter(kind="fulfilment_report").exists()
+    evaluate_month(D(2026, 5, 1))
+    assert score(market_body, "2026-05") == Decimal("100.00")  # no bonus for May
+
+    last = services.report(
+        market_submitter,
+        pledge,
+        period="2026-04",
+        status="ongoing",
+        text="4月已拨付第一批补助资金",
+        today=D(2026, 5, 9),
+    )
+    assert last.event is not None and last.event.kind == "fulfilment_report" and last.on_time
+    assert last.event.event_date == D(2026, 5, 9)
+    evaluate_month(D(2026, 5, 1))
+    assert score(market_body, "2026-05") == Decimal("100.25")
+    # Every report is still recorded and published; only last month's one is marked on time.
+    page = client.get(f"/integrity/pledges/{pledge.number}/").content.decode()
+    assert "补报3月的履行情况" in page and "本月正在拨付补助资金" in page
+    assert page.count("按时报送</span>") == 1

@@ -6,11 +6,13 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from xinyong.departments.models import ApiToken, User
 from xinyong.integrity.models import GovBody, IntegrityEvent
 from xinyong.pledges import services
 from xinyong.pledges.models import FulfilmentReport
+from xinyong.pledges.rules import previous_month
 
 from .conftest import PDF, publish
 
@@ -70,7 +72,7 @@ def test_the_api_lists_public_pledges_without_a_token(
 ) -> None:
     pledge = publish(market_submitter, market_body)
     publish(market_submitter, market_body, title="内部工作承诺", public=False)
-    response = client.get("/api/v1/pledges", {"body": market_body.subject.uscc})
+    response = client.get("/api/v1/pledges", {"body": market_body.subject.uscc or ""})
     assert response.status_code == 200
     (item,) = response.json()
     assert item["number"] == pledge.number and item["signer"] == "局长 张建国"
@@ -81,10 +83,11 @@ def test_a_department_system_reports_fulfilment_with_its_token(
     client: Client, market_submitter: User, market_body: GovBody
 ) -> None:
     pledge = publish(market_submitter, market_body)
+    last_month = previous_month(timezone.localdate())  # the API reports as of today
     response = client.post(
         f"/api/v1/pledges/{pledge.number}/reports",
         {
-            "period": "2026-03",
+            "period": f"{last_month:%Y-%m}",
             "status": "履行中",
             "text": "补助资金已完成审核",
             "files": [SimpleUploadedFile("审核意见.pdf", PDF)],
@@ -144,3 +147,46 @@ def test_the_office_page_reports_fulfilment_with_evidence(
     file = report.files.get()
     download = client.get(f"/office/integrity/pledges/{pledge.number}/files/{file.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
+
+
+def test_an_id_number_typed_in_published_text_never_reaches_the_portal_or_the_api(
+    client: Client, market_submitter: User, market_body: GovBody
+) -> None:
+    number = "11010519491231002X"  # a valid 18-digit ID number
+    masked = "1101**********002X"
+    pledge = publish(
+        market_submitter,
+        market_body,
+        title=f"为企业主{number}兑现补助",
+        content=f"对申请人（身份证号{number}）的技术改造项目足额拨付补助资金。",
+    )
+    services.report(
+        market_submitter,
+        pledge,
+        period="2026-03",
+        status="ongoing",
+        text=f"已联系企业负责人，身份证号{number}，正在拨付",
+        today=dt.date(2026, 4, 8),
+    )
+    services.withdraw(
+        market_submitter,
+        pledge,
+        f"企业负责人{number}已注销企业，承诺不再适用",
+        today=dt.date(2026, 4, 9),
+    )
+    pages = [
+        client.get("/integrity/pledges/").content.decode(),
+        client.get(f"/integrity/pledges/{pledge.number}/").content.decode(),
+        client.get("/api/v1/pledges").content.decode(),
+    ]
+    for page in pages:
+        assert number not in page and number.lower() not in page
+    detail = pages[1]
+    assert f"身份证号{masked}，正在拨付" in detail
+    assert f"企业负责人{masked}已注销企业" in detail
+    (item,) = client.get("/api/v1/pledges").json()
+    assert item["title"] == f"为企业主{masked}兑现补助"
+    assert masked in item["content"] and masked in item["withdraw_reason"]
+    assert item["reports"][0]["text"] == f"已联系企业负责人，身份证号{masked}，正在拨付"
+    stored = FulfilmentReport.objects.get()
+    assert number not in stored.text

@@ -180,3 +180,41 @@ def test_a_pledge_is_withdrawn_with_its_reason_and_kept(
             market_submitter, pledge, period="2026-03", status="done", text="已经兑现完毕"
         )
     assert Pledge.objects.count() == 1
+
+
+def test_numbers_go_on_numerically_past_9999(market_submitter: User, market_body: GovBody) -> None:
+    first = publish(market_submitter, market_body)
+    second = publish(market_submitter, market_body, title="企业开办一个工作日内办结")
+    # Hand-made numbers, as after ten thousand pledges: "-9999" sorts after "-10000" as text.
+    Pledge.objects.filter(pk=first.pk).update(number="GKCN2026-10000")
+    Pledge.objects.filter(pk=second.pk).update(number="GKCN2026-9999")
+    third = publish(market_submitter, market_body, title="涉企投诉五个工作日内答复")
+    assert third.number == "GKCN2026-10001"
+    other_year = publish(market_submitter, market_body, signed_on=dt.date(2025, 12, 30))
+    assert other_year.number == "GKCN2025-0001"
+
+
+def test_a_number_taken_by_a_concurrent_publish_is_skipped_not_a_server_error(
+    market_submitter: User, market_body: GovBody, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = publish(market_submitter, market_body)
+    real = services._new_number
+    calls: list[dt.date] = []
+
+    def raced(day: dt.date) -> str:
+        # The first attempt sees the table as it was before the other publish committed.
+        calls.append(day)
+        return first.number if len(calls) == 1 else real(day)
+
+    monkeypatch.setattr(services, "_new_number", raced)
+    second = publish(market_submitter, market_body, title="企业开办一个工作日内办结")
+    assert len(calls) == 2 and second.number == "GKCN2026-0002"
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATE, summary__contains="GKCN2026-0002"
+    ).exists()
+
+    monkeypatch.setattr(services, "_new_number", lambda day: first.number)
+    with pytest.raises(services.PledgeError, match="承诺编号分配冲突"):
+        publish(market_submitter, market_body, title="涉企投诉五个工作日内答复")
+    assert Pledge.objects.count() == 2
+    assert not AuditEvent.objects.filter(summary__contains="涉企投诉五个工作日内答复").exists()

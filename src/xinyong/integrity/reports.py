@@ -219,6 +219,7 @@ def body_report(body: GovBody, month: datetime.date) -> dict[str, Any]:
         "month": score["month"],
         "month_label": month_label(month),
         "model_version": score["model_version"],
+        "window_months": model.window_months,
         "model_title": model.title,
         "score": score["score"],
         "grade": score["grade"],

@@ -32,7 +32,7 @@ from xinyong.integrity.models import (
     GovBody,
     RankingPublication,
 )
-from xinyong.integrity.services import IntegrityError, evaluate_month, parse_month
+from xinyong.integrity.services import IntegrityError, evaluate_month, model_for, parse_month
 
 NAV = "integrity"
 #: bodies drawn in the dashboard's ranking chart (the full ranking is on the evaluations page)
@@ -348,7 +348,11 @@ def hub(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "integrity/portal_hub.html",
-        {"nav": NAV, "publications": reports.published_rankings()},
+        {
+            "nav": NAV,
+            "publications": reports.published_rankings(),
+            "window_months": model_for(timezone.localdate()).window_months,
+        },
     )
 
 
@@ -363,5 +367,10 @@ def ranking(request: HttpRequest, month: str, level: str) -> HttpResponse:
     return render(
         request,
         "integrity/portal_ranking.html",
-        {"nav": NAV, "ranking": reports.level_ranking(day, level), "publication": publication},
+        {
+            "nav": NAV,
+            "ranking": reports.level_ranking(day, level),
+            "publication": publication,
+            "window_months": model_for(day).window_months,
+        },
     )

@@ -33,7 +33,9 @@ class ReportOut(Schema):
     status: str = Field(description="done 已履行 / ongoing 履行中 / undone 未履行")
     status_name: str
     text: str
-    on_time: bool = Field(description="是否在当月截止日前报送（计入按时报送加分）")
+    on_time: bool = Field(
+        description="是否按时报送上月履约信息（报送月份为报送日上一个月且在截止日前报送，计入按时报送加分）"
+    )
     files: int = Field(description="证明材料份数")
 
 
@@ -114,7 +116,7 @@ def list_pledges(
     response={201: ReportOut},
     summary="报送履约情况",
     description="承诺单位（本部门令牌）或信用办报送一项承诺某月的履约情况，可附证明材料（PDF、JPG、PNG）。"
-    "报送记入本单位政务诚信档案（报送履约信息）；“已履行”使有兑现期限的承诺兑现，"
+    "报送上月履约情况的记入本单位政务诚信档案（报送履约信息），其他月份的只记录和公示；“已履行”使有兑现期限的承诺兑现，"
     "并使已认定的承诺未兑现事项整改完成。表单字段：period（YYYY-MM）、status（done/ongoing/undone，"
     "或已履行/履行中/未履行）、text；文件字段 files 可重复。",
 )

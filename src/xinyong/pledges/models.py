@@ -129,9 +129,9 @@ class FulfilmentReport(models.Model):
 
     @property
     def on_time(self) -> bool:
-        """Reported by the month's due day: as the evaluation's on-time rule sees it (a report
-        made on or before the due day earns that month's bonus)."""
-        return self.reported_on.day <= rule_on(self.pledge.signed_on).report_due_day
+        """As the evaluation's on-time rule sees it: last month's fulfilment (报送上月履约信息)
+        reported on or before the due day, which earns that month's bonus."""
+        return rule_on(self.pledge.signed_on).on_time(self.period, self.reported_on)
 
 
 class ReportFile(models.Model):

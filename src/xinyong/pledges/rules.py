@@ -10,6 +10,22 @@ start-up fails and says which versions disagree.
 (10, 'commitment_unkept', 1)
 >>> rule.categories[0]
 '惠企政策兑现'
+
+Only a report of the month before the report day's month (报送上月履约信息) is an archive event;
+the on-time bonus needs that and the due day:
+
+>>> rule.makes_event(dt.date(2026, 3, 1), dt.date(2026, 4, 8))
+True
+>>> rule.makes_event(dt.date(2026, 4, 1), dt.date(2026, 4, 8))  # the current month
+False
+>>> rule.makes_event(dt.date(2023, 3, 1), dt.date(2026, 4, 8))  # years old
+False
+>>> rule.makes_event(dt.date(2025, 12, 1), dt.date(2026, 1, 10))  # across the year
+True
+>>> rule.on_time(dt.date(2026, 3, 1), dt.date(2026, 4, 10)), rule.on_time(
+...     dt.date(2026, 3, 1), dt.date(2026, 4, 11)
+... )
+(True, False)
 """
 
 from __future__ import annotations
@@ -31,6 +47,7 @@ __all__ = [
     "PledgeRuleError",
     "check_against_model",
     "load",
+    "previous_month",
     "rule_on",
     "rules",
 ]
@@ -63,6 +80,21 @@ class PledgeRule:
     @property
     def unkept_labels(self) -> str:
         return "、".join(REPORT_STATUS_LABELS[s] for s in self.unkept_statuses)
+
+    def makes_event(self, period: dt.date, reported_on: dt.date) -> bool:
+        """Whether a report is 报送上月履约信息 (``report.kind`` in the rule file): its period is
+        the month before the report day's month. Reports of other months are kept and published
+        but are no archive event, so an old or current month cannot earn the on-time bonus."""
+        return period.replace(day=1) == previous_month(reported_on)
+
+    def on_time(self, period: dt.date, reported_on: dt.date) -> bool:
+        """The evaluation's on-time rule: last month's fulfilment reported by the due day."""
+        return self.makes_event(period, reported_on) and reported_on.day <= self.report_due_day
+
+
+def previous_month(day: dt.date) -> dt.date:
+    """The first day of the month before ``day``'s month."""
+    return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
 def _rule(node: Node, version: str) -> PledgeRule:

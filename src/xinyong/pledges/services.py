@@ -3,9 +3,10 @@ place in the integrity archive (政务诚信档案).
 
 * ``publish`` — the body's own department user, or an operator of the credit office, publishes a
   pledge signed by the body's head (姓名、职务, 签署日期), with an optional due date (兑现期限).
-* ``report`` — every fulfilment report (履约情况报送: 已履行 / 履行中 / 未履行, with evidence
-  files) becomes an archive event ``fulfilment_report`` dated the report day, so a report made
-  by the evaluation model's due day earns that month's on-time bonus.
+* ``report`` — a fulfilment report (履约情况报送: 已履行 / 履行中 / 未履行, with evidence files)
+  of last month (报送上月履约信息) becomes an archive event ``fulfilment_report`` dated the report
+  day, so one made by the evaluation model's due day earns that month's on-time bonus. Reports
+  of any other month are kept and published but make no event (``PledgeRule.makes_event``).
 * ``check_overdue`` — the daily job: a pledge past its due date whose latest report is not
   已履行 (or which has none) becomes an archive event ``commitment_unkept`` dated the day after
   the due date; the model lists that kind as dishonest, so the body gets a 失信事项 at once. A
@@ -15,6 +16,9 @@ place in the integrity archive (政务诚信档案).
 
 Archive events are made only through ``xinyong.integrity.archive`` (origins ``pledge:<id>`` and
 ``pledge-report:<id>``), so running anything twice never counts twice.
+
+Free text the portal publishes (title, content, report text, withdrawal reason) is saved with
+ID numbers masked (``xinyong.core.ric.mask_in_text``): a number typed there is never published.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import IntegrityError as DatabaseError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -34,6 +39,7 @@ from django.utils import timezone
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import client_ip
 from xinyong.audit.services import record as audit
+from xinyong.core.ric import mask_in_text
 from xinyong.departments.permissions import ensure_can_act_for, refuse
 from xinyong.integrity import archive
 from xinyong.integrity.models import GovBody, SourceChannel
@@ -159,19 +165,24 @@ def public_pledges(q: str = "") -> QuerySet[Pledge]:
     return qs.order_by("body__name", "-signed_on", "-id")
 
 
+#: attempts at a pledge number when concurrent publishes take the same one
+NUMBER_ATTEMPTS = 5
+
+
 def _new_number(day: dt.date) -> str:
+    """The year's next number ``GKCN<year>-<seq>``, at least 4 digits. The sequence is compared
+    as a number: a string sort would put ``-9999`` after ``-10000`` and reuse a taken one."""
     prefix = f"GKCN{day.year}-"
-    last = (
-        Pledge.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
+    numbers = Pledge.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    last = max(
+        (int(tail) for tail in (n[len(prefix) :] for n in numbers) if tail.isdigit()),
+        default=0,
     )
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
+    return f"{prefix}{last + 1:04d}"
 
 
-def _text(value: str, what: str, low: int, high: int) -> str:
+def _text(value: str, what: str, low: int, high: int, *, public: bool = False) -> str:
+    """Checked, stripped text; ``public`` text (shown on the portal) has ID numbers masked."""
     value = (value or "").strip()
     if not value:
         raise PledgeError(f"请填写{what}")
@@ -179,7 +190,7 @@ def _text(value: str, what: str, low: int, high: int) -> str:
         raise PledgeError(f"{what}过短（不少于{low}个字）")
     if len(value) > high:
         raise PledgeError(f"{what}过长（最多{high}个字）")
-    return value
+    return mask_in_text(value) if public else value
 
 
 def _locked(pledge: Pledge) -> Pledge:
@@ -212,8 +223,8 @@ def create_pledge(
 ) -> Pledge:
     """``publish`` without the permission check, for trusted callers (demo data, imports)."""
     day = _today(today)
-    title = _text(data.title, "承诺事项", 2, 200)
-    content = _text(data.content, "承诺内容", 5, 5000)
+    title = _text(data.title, "承诺事项", 2, 200, public=True)
+    content = _text(data.content, "承诺内容", 5, 5000, public=True)
     signer_name = _text(data.signer_name, "负责人姓名", 2, 50)
     signer_title = _text(data.signer_title, "负责人职务", 2, 50)
     if data.signed_on > day:
@@ -226,22 +237,22 @@ def create_pledge(
         raise PledgeError(f"请选择承诺类别（{'、'.join(rule.categories)}）")
     if data.due_date is not None and data.due_date < data.signed_on:
         raise PledgeError(f"兑现期限{data.due_date}早于签署日期{data.signed_on}")
+    fields: dict[str, Any] = {
+        "body": body,
+        "title": title,
+        "content": content,
+        "category": data.category,
+        "signer_name": signer_name,
+        "signer_title": signer_title,
+        "signed_on": data.signed_on,
+        "due_date": data.due_date,
+        "public": data.public,
+        "rules_version": rule.version,
+        "rule_from": rule.effective_from,
+        "created_by": _user(actor),
+    }
     with transaction.atomic():
-        pledge = Pledge.objects.create(
-            body=body,
-            number=_new_number(data.signed_on),
-            title=title,
-            content=content,
-            category=data.category,
-            signer_name=signer_name,
-            signer_title=signer_title,
-            signed_on=data.signed_on,
-            due_date=data.due_date,
-            public=data.public,
-            rules_version=rule.version,
-            rule_from=rule.effective_from,
-            created_by=_user(actor),
-        )
+        pledge = _create_numbered(fields, data.signed_on)
         audit(
             actor,
             AuditAction.CREATE,
@@ -255,6 +266,21 @@ def create_pledge(
             ip=client_ip(request),
         )
     return pledge
+
+
+def _create_numbered(fields: dict[str, Any], day: dt.date) -> Pledge:
+    """Create the pledge with the next free number. A concurrent publish may take the same
+    number first; the unique constraint then refuses ours inside a savepoint and the next
+    number is tried, so the caller's transaction goes on instead of failing with a 500."""
+    for _ in range(NUMBER_ATTEMPTS):
+        number = _new_number(day)
+        try:
+            with transaction.atomic():
+                return Pledge.objects.create(number=number, **fields)
+        except DatabaseError:
+            if not Pledge.objects.filter(number=number).exists():
+                raise  # another constraint failed: not a numbering race
+    raise PledgeError("承诺编号分配冲突（同时发布的承诺较多），请稍后重试")
 
 
 # -- fulfilment ----------------------------------------------------------------------------
@@ -348,7 +374,8 @@ def report(
 ) -> FulfilmentReport:
     """Report a pledge's fulfilment for a month (``period``), with evidence files.
 
-    The report becomes a ``fulfilment_report`` archive event dated today; 已履行 rectifies an
+    A report of last month becomes a ``fulfilment_report`` archive event dated today (other
+    months: recorded and published, no event); 已履行 rectifies an
     unkept event and closes a pledge with a due date. Bad input raises ``PledgeError`` (or
     ``xinyong.uploads.MaterialError``) and stores nothing."""
     ensure_can_act_for_body(user, pledge.body, what=f"报送{pledge.number}履约情况", request=request)
@@ -384,7 +411,7 @@ def add_report(
         raise PledgeError(f"报送月份{month:%Y-%m}早于承诺签署月份{pledge.signed_on:%Y-%m}")
     if status not in ReportStatus.values:
         raise PledgeError("请选择履行情况（已履行 / 履行中 / 未履行）")
-    body_text = _text(text, "履行情况说明", 5, 5000)
+    body_text = _text(text, "履行情况说明", 5, 5000, public=True)
     rule = rule_of(pledge)
     checked = check_files(list(uploads), rule.evidence)
     written: list[Any] = []
@@ -421,27 +448,30 @@ def add_report(
                     for f, path in written
                 ]
             )
-            try:
-                item.event = archive.add_event(
-                    pledge.body,
-                    rule.report_kind,
-                    day,
-                    channel=SourceChannel.SELF,
-                    source_doc=pledge.source_doc,
-                    origin=f"pledge-report:{item.pk}",
-                    note=f"{month:%Y年%m月}履约情况：{item.get_status_display()}",
-                    actor=user,
-                )
-            except IntegrityError as exc:
-                raise PledgeError(str(exc)) from None
-            item.save(update_fields=["event"])
+            # Only last month's report is 报送上月履约信息 (the on-time bonus); an old or current
+            # month's report is published but is no archive event.
+            if rule.makes_event(month, day):
+                try:
+                    item.event = archive.add_event(
+                        pledge.body,
+                        rule.report_kind,
+                        day,
+                        channel=SourceChannel.SELF,
+                        source_doc=pledge.source_doc,
+                        origin=f"pledge-report:{item.pk}",
+                        note=f"{month:%Y年%m月}履约情况：{item.get_status_display()}",
+                        actor=user,
+                    )
+                except IntegrityError as exc:
+                    raise PledgeError(str(exc)) from None
+                item.save(update_fields=["event"])
             audit(
                 user,
                 AuditAction.CREATE,
                 f"{pledge.body.name}报送公开承诺{pledge.number}{month:%Y年%m月}履约情况："
                 f"{item.get_status_display()}",
                 obj=pledge,
-                detail={"report": item.pk, "files": len(written), "event": item.event.pk},
+                detail={"report": item.pk, "files": len(written), "event": item.event_id},
                 ip=client_ip(request),
             )
             if status == ReportStatus.DONE:
@@ -489,7 +519,7 @@ def withdraw(
 ) -> Pledge:
     """Withdraw a pledge with its reason; it stays on record (and on the portal if public)."""
     ensure_can_act_for_body(user, pledge.body, what=f"撤回{pledge.number}", request=request)
-    why = _text(reason, "撤回理由", 5, 2000)
+    why = _text(reason, "撤回理由", 5, 2000, public=True)
     day = _today(today)
     with transaction.atomic():
         pledge = _locked(pledge)

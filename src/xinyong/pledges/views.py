@@ -185,7 +185,7 @@ def office_report(request: HttpRequest, number: str) -> HttpResponse:
     try:
         if not form.is_valid():
             raise services.PledgeError(_first_error(form))
-        services.report(
+        item = services.report(
             request.user,
             pledge,
             period=form.cleaned_data["period"],
@@ -197,7 +197,12 @@ def office_report(request: HttpRequest, number: str) -> HttpResponse:
     except (services.PledgeError, MaterialError) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已报送履约情况，并记入本单位政务诚信档案")
+        messages.success(
+            request,
+            "已报送履约情况，并记入本单位政务诚信档案"
+            if item.event_id is not None
+            else "已报送履约情况并公示；所报不是上月履约情况，不记入政务诚信档案、不计按时报送",
+        )
     return redirect("pledges:office_detail", number=pledge.number)
 
 
