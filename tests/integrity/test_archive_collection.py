@@ -280,7 +280,7 @@ def test_submitting_the_same_body_and_document_again_updates_its_one_event(
     assert event.rectified_on == dt.date.fromisoformat(day)
 
 
-def test_revoking_the_record_takes_its_event_out_of_the_archive(
+def test_revoking_the_record_withdraws_its_event_from_the_score(
     market_submitter: User, market_dept: Department, other: GovBody, stored: Callable[[], Any]
 ) -> None:
     with stored():
@@ -291,7 +291,8 @@ def test_revoking_the_record_takes_its_event_out_of_the_archive(
     assert IntegrityEvent.objects.filter(origin=f"record:{record.pk}").exists()
     with stored():
         revoke_record(market_submitter, record, "文书号填错")
-    assert not IntegrityEvent.objects.exists()
+    event = IntegrityEvent.objects.get()  # kept in the archive, marked withdrawn
+    assert event.withdrawn_on is not None and "文书号填错" in event.withdraw_reason
 
 
 # -- what an event sets off -----------------------------------------------------------------
@@ -406,3 +407,233 @@ def test_start_up_stops_when_the_model_has_a_kind_the_code_list_lacks(
     monkeypatch.setattr(collection, "default_versions", lambda: (changed,))
     with pytest.raises(ImproperlyConfigured, match="缺少类别“gossip”（闲聊）"):
         collection.check_catalog()
+
+
+# -- repair and the daily reconciliation ----------------------------------------------------
+
+
+def submit_one(
+    user: User, department: Department, values: dict[str, Any], stored: Callable[[], Any]
+) -> CreditRecord:
+    with stored():
+        _batch, verdicts = submit_rows(user, department, "zwcx", [values])
+    return CreditRecord.objects.get(pk=verdicts[0].record_id)
+
+
+def repair(user: User, record: CreditRecord, stored: Callable[[], Any]) -> None:
+    """Approve a credit repair of ``record`` through the repair service (zwcx is not in the
+    shipped repair rules, so the application is filed directly)."""
+    from xinyong.repair import services as repair_services
+    from xinyong.repair.models import RepairApplication
+
+    today = timezone.localdate()
+    application = RepairApplication.objects.create(
+        tracking_no=f"XF{record.pk:08d}",
+        access_hash="x",
+        record=record,
+        subject=record.subject,
+        department=record.department,
+        tier="一般",
+        condition_rule="test",
+        procedure_rule="test",
+        rules_version="test",
+        earliest_date=today,
+        applicant_name="张经办",
+        applicant_phone="0570-1234567",
+        statement="已整改到位",
+        submitted_at=timezone.now(),
+        submitted_date=today,
+        accept_due=today,
+        review_due=today,
+    )
+    with stored():
+        repair_services.approve(user, application, "整改到位，准予修复")
+
+
+def failing_once(monkeypatch: pytest.MonkeyPatch, name: str) -> list[str]:
+    """Make ``archive.<name>`` fail on its next call only; the list records the failure."""
+    from xinyong.integrity import archive
+
+    real = getattr(archive, name)
+    failed: list[str] = []
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        if not failed:
+            failed.append(name)
+            raise RuntimeError("数据库暂时不可用")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(archive, name, flaky)
+    return failed
+
+
+def test_a_record_whose_receiver_failed_enters_the_archive_at_the_next_reconciliation(
+    market_submitter: User,
+    market_dept: Department,
+    other: GovBody,
+    stored: Callable[[], Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    failed = failing_once(monkeypatch, "add_event")
+    record = submit_one(
+        market_submitter, market_dept, row(other, 事件类别="violation", 荣誉级别=""), stored
+    )
+    assert failed == ["add_event"] and not IntegrityEvent.objects.exists()
+
+    counts = collection.reconcile(timezone.localdate())
+
+    assert (counts.records, counts.added, counts.repaired, counts.removed) == (1, 1, 0, 0)
+    assert counts.problems == []
+    assert "补记事件1条" in counts.explain()
+    event = event_of(record)
+    assert (event.body, event.kind, event.channel) == (other, "violation", SourceChannel.SHARED)
+
+
+def test_approving_a_repair_of_a_zwcx_record_sets_its_events_repair_date(
+    market_submitter: User, market_dept: Department, other: GovBody, stored: Callable[[], Any]
+) -> None:
+    record = submit_one(
+        market_submitter, market_dept, row(other, 事件类别="承诺未兑现", 荣誉级别=""), stored
+    )
+    assert event_of(record).repaired_on is None
+
+    repair(market_submitter, record, stored)
+
+    event = event_of(record)
+    assert event.repaired_on == timezone.localdate()
+    # the body's dishonest item closes with the repair (archive.clear_event → dishonest.py)
+    assert DishonestItem.objects.get(event=event).rectified_on == timezone.localdate()
+    assert collection.reconcile(timezone.localdate()).repaired == 0
+
+
+def test_a_repair_whose_receiver_failed_is_caught_up_by_the_reconciliation(
+    market_submitter: User,
+    market_dept: Department,
+    other: GovBody,
+    stored: Callable[[], Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    record = submit_one(
+        market_submitter, market_dept, row(other, 事件类别="violation", 荣誉级别=""), stored
+    )
+    failed = failing_once(monkeypatch, "clear_event")
+    repair(market_submitter, record, stored)
+    record.refresh_from_db()
+    assert failed == ["clear_event"] and record.status == "repaired"
+    assert event_of(record).repaired_on is None
+
+    counts = collection.reconcile(timezone.localdate())
+
+    assert (counts.added, counts.repaired, counts.removed) == (0, 1, 0)
+    assert event_of(record).repaired_on == timezone.localdate()
+
+
+def test_a_revoked_record_whose_event_stayed_is_taken_out_by_the_reconciliation(
+    market_submitter: User,
+    market_dept: Department,
+    other: GovBody,
+    stored: Callable[[], Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plain = submit_one(
+        market_submitter, market_dept, row(other, 事件类别="violation", 荣誉级别=""), stored
+    )
+    warned = submit_one(
+        market_submitter,
+        market_dept,
+        row(
+            other,
+            事件类别="mass_incident",
+            荣誉级别="",
+            **{"来源文件（文书号）": "县政府〔2026〕77号"},
+        ),
+        stored,
+    )
+    failed = failing_once(monkeypatch, "remove_event")
+    with stored():
+        revoke_record(market_submitter, plain, "文书号填错")
+    failed.clear()  # and fail again for the second one
+    with stored():
+        revoke_record(market_submitter, warned, "重复报送")
+    assert IntegrityEvent.objects.count() == 2
+
+    counts = collection.reconcile(timezone.localdate())
+
+    assert (counts.added, counts.repaired, counts.removed) == (0, 0, 2)
+    assert all(e.withdrawn_on == timezone.localdate() for e in IntegrityEvent.objects.all())
+    assert event_of(plain).withdraw_reason == "文书号填错"
+    assert "补记撤销2条" in counts.explain()
+
+
+def test_a_record_the_archive_cannot_take_is_named_and_the_others_still_reconciled(
+    market_submitter: User,
+    market_dept: Department,
+    other: GovBody,
+    own: GovBody,
+    stored: Callable[[], Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from xinyong.integrity import archive
+
+    monkeypatch.setattr(archive, "add_event", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    lost = submit_one(
+        market_submitter, market_dept, row(other, 事件类别="violation", 荣誉级别=""), stored
+    )
+    fine = submit_one(market_submitter, market_dept, row(own), stored)
+    monkeypatch.undo()
+    GovBody.objects.filter(pk=other.pk).delete()
+
+    counts = collection.reconcile(timezone.localdate())
+
+    assert (counts.added, len(counts.problems)) == (1, 1)
+    assert counts.problems[0] == (
+        f"记录{lost.pk}（{lost.doc_no}）：“{other.subject.uscc}”（示范县水利局）"
+        "已不是政务诚信评价对象"
+    )
+    assert "1条未能处理" in counts.explain() and event_of(fine).body == own
+
+
+def test_reconciling_again_changes_nothing_with_a_bounded_number_of_queries(
+    market_submitter: User,
+    market_dept: Department,
+    other: GovBody,
+    own: GovBody,
+    stored: Callable[[], Any],
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_max_num_queries: Any,
+) -> None:
+    records = [
+        submit_one(
+            market_submitter,
+            market_dept,
+            row(body, 事件类别=kind, 荣誉级别="", **{"来源文件（文书号）": f"县政府〔2026〕{n}号"}),
+            stored,
+        )
+        for n, (body, kind) in enumerate(
+            [(other, "violation"), (other, "mass_incident"), (own, "criticism")] * 2
+        )
+    ]
+    repair(market_submitter, records[0], stored)
+    with stored():
+        revoke_record(market_submitter, records[1], "文书号填错")
+    failing_once(monkeypatch, "remove_event")
+    with stored():
+        revoke_record(market_submitter, records[4], "重复报送")
+    first = collection.reconcile(timezone.localdate())
+    assert (first.records, first.added, first.repaired, first.removed) == (6, 0, 0, 1)
+    before = list(IntegrityEvent.objects.order_by("pk").values())
+
+    with django_assert_max_num_queries(2):
+        again = collection.reconcile(timezone.localdate())
+
+    assert (again.records, again.added, again.repaired, again.removed) == (6, 0, 0, 0)
+    assert again.problems == [] and list(IntegrityEvent.objects.order_by("pk").values()) == before
+    assert again.explain() == (
+        "政务诚信信息核对：6条记录，补记事件0条、补记信用修复0条、补记撤销0条"
+    )
+
+
+def test_only_zwcx_listens_for_repairs() -> None:
+    from xinyong.ingest.signals import record_repaired
+
+    assert listening(record_repaired, "zwcx") and not listening(record_repaired, "xzcf")

@@ -250,3 +250,46 @@ def test_every_step_is_in_the_audit_log_and_visible_steps_are_shown_to_the_objec
     assert {s.pk for s in steps} <= audited
     assert events.filter(action="create").count() == 1
     assert all(s.visible_to_objector for s in steps)
+
+
+def test_correcting_a_persons_record_keeps_the_real_id_number(
+    operator: User, market_submitter: User, market_dept
+) -> None:  # type: ignore[no-untyped-def]
+    """The personal fields are read back under their own names, so the corrected version is
+    submitted with the real number, not the masked one shown on the record."""
+    from tests.conftest import MARKET_CODE
+    from tests.ingest.factories import penalty, person_id
+
+    from xinyong.core.pii import PiiBox
+    from xinyong.ingest.services import submit_rows
+    from xinyong.records.models import Source
+
+    number = person_id(7)
+    row = penalty(
+        7,
+        MARKET_CODE,
+        行政相对人名称="王某某",
+        行政相对人类别="自然人",
+        行政相对人代码="",
+        法定代表人="",
+        证件类型="身份证",
+        证件号码=number,
+    )
+    _, verdicts = submit_rows(market_submitter, market_dept, "xzcf", [row], source=Source.API)
+    assert verdicts[0].accepted, verdicts[0].errors
+    record = CreditRecord.objects.get(pk=verdicts[0].record_id)
+    objection, _ = file_on(record, code=number)
+    services.accept(operator, objection, today=ACCEPTED)
+    services.answer(
+        market_submitter,
+        objection,
+        Outcome.CORRECTED,
+        "经核查",
+        today=ANSWERED,
+        corrections={"处罚内容": "罚款人民币二百元", "罚款金额（万元）": "0.02"},
+    )
+    record.refresh_from_db()
+    assert record.version == 2
+    from django.conf import settings
+
+    assert PiiBox(settings.PII_KEY).decrypt_fields(record.pii_cipher)["id_number"] == number

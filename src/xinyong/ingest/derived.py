@@ -81,7 +81,7 @@ class Protector:
         pii = {k: data[k] for k in self.pii_keys if k in data}
         if not pii:
             return data, JsonText(canonical), "", digest
-        cipher = self.box.encrypt(json.dumps(pii, ensure_ascii=False))
+        cipher = self.box.encrypt_fields(pii)
         for k, v in pii.items():
             data[k] = ric.mask(str(v))
         return data, JsonText(_dumps(data)), cipher, digest

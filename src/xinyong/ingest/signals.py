@@ -1,6 +1,6 @@
 """Hooks for other apps into collection, by catalog type (e.g. the integrity archive on ``zwcx``).
 
-Three signals, each sent with ``sender=type_sender(type_code)`` so a receiver connects for
+Four signals, each sent with ``sender=type_sender(type_code)`` so a receiver connects for
 the types it cares about and a type nobody listens to costs nothing:
 
 - :data:`check_rows` — a chunk of validated rows, before it is stored. Receivers return
@@ -9,6 +9,10 @@ the types it cares about and a type nobody listens to costs nothing:
 - :data:`records_stored` — ids of the records a chunk created or updated, sent once per
   chunk after its transaction commits (``transaction.on_commit``).
 - :data:`record_revoked` — a record revoked (撤销), after the revocation commits.
+- :data:`record_repaired` — a record repaired (信用修复 approved), after the approval commits.
+
+The last three are robust: the records are committed, so a failing receiver is logged and the
+receiving app must catch up by itself (the integrity archive: ``collection.reconcile``, daily).
 
 A string cannot be the sender itself: Django matches senders by identity, and a type code
 read from YAML is not the same object as the literal a receiver names. ``type_sender`` gives
@@ -34,8 +38,10 @@ __all__ = [
     "check_rows",
     "listening",
     "problems_by_row",
+    "record_repaired",
     "record_revoked",
     "records_stored",
+    "send_repaired",
     "send_revoked",
     "send_stored",
     "type_sender",
@@ -50,6 +56,14 @@ check_rows = Signal(use_caching=True)
 records_stored = Signal(use_caching=True)
 #: kwargs: type_code (str), record (CreditRecord), reason (str), actor.
 record_revoked = Signal(use_caching=True)
+#: kwargs: type_code (str), record (CreditRecord, status repaired), reason (str), actor.
+record_repaired = Signal(use_caching=True)
+
+_NAMES = {
+    id(records_stored): "records_stored",
+    id(record_revoked): "record_revoked",
+    id(record_repaired): "record_repaired",
+}
 
 
 class TypeSender:
@@ -109,7 +123,7 @@ def _send_robust(signal: Signal, type_code: str, **kwargs: Any) -> None:
             log.error(
                 "receiver %r of %s failed for %s",
                 receiver,
-                "records_stored" if signal is records_stored else "record_revoked",
+                _NAMES.get(id(signal), "signal"),
                 type_code,
                 exc_info=response,
             )
@@ -130,4 +144,13 @@ def send_revoked(record: Any, reason: str, actor: Any) -> None:
     if listening(record_revoked, code):
         transaction.on_commit(
             lambda: _send_robust(record_revoked, code, record=record, reason=reason, actor=actor)
+        )
+
+
+def send_repaired(record: Any, reason: str, actor: Any) -> None:
+    """Send :data:`record_repaired` once the current transaction commits (if anyone listens)."""
+    code = record.type_code
+    if listening(record_repaired, code):
+        transaction.on_commit(
+            lambda: _send_robust(record_repaired, code, record=record, reason=reason, actor=actor)
         )

@@ -1,6 +1,6 @@
 """政务诚信信息 (catalog type ``zwcx``) from the collection spine into the archive (R-GOV-1).
 
-Departments submit zwcx rows like any record (file, API, form, ``xinyong import``). Three
+Departments submit zwcx rows like any record (file, API, form, ``xinyong import``). Four
 receivers of :mod:`xinyong.ingest.signals` tie them to the archive:
 
 - :func:`check_rows` refuses, in the batch's per-row verdict, a row the archive could not take:
@@ -10,7 +10,13 @@ receivers of :mod:`xinyong.ingest.signals` tie them to the archive:
 - :func:`archive_records` adds each stored record to the archive through
   :func:`xinyong.integrity.archive.add_event` with origin ``record:<id>``: a resubmission (same
   body and document) updates the same event.
-- :func:`remove_revoked` takes the event out when its record is revoked.
+- :func:`remove_revoked` withdraws the event when its record is revoked (it stays in the
+  archive and no longer counts).
+- :func:`repair_event` marks the event repaired (``repaired_on``) when its record is repaired
+  (信用修复 approved in the repair app).
+
+The last three run after commit and a failure there is only logged, so :func:`reconcile`
+(daily) brings the archive back in line with the records.
 
 A row may name one of the body's civil servants (公职人员姓名 + 公职人员身份证号码 + 职务): the
 event then also enters that person's archive (IntegrityEvent.person, a natural-person subject
@@ -30,9 +36,12 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils import timezone
 
 from xinyong.catalog.model import CodeList, RecordType, default_catalog
 from xinyong.core import ric
@@ -40,6 +49,7 @@ from xinyong.core.exceptions import InvalidCode
 from xinyong.departments.models import Department
 from xinyong.ingest.signals import (
     RowProblem,
+    record_repaired,
     record_revoked,
     records_stored,
     type_sender,
@@ -54,12 +64,15 @@ from xinyong.subjects.models import Subject, SubjectKind
 __all__ = [
     "KIND_LIST",
     "TYPE_CODE",
+    "ReconcileCounts",
     "archive_records",
     "check_catalog",
     "check_rows",
     "connect",
     "kind_mismatches",
+    "reconcile",
     "remove_revoked",
+    "repair_event",
 ]
 
 log = logging.getLogger(__name__)
@@ -317,9 +330,67 @@ def _person(record: Any) -> tuple[Subject | None, str]:
     return subject, str(record.data.get("person_role") or "")
 
 
+def _origin(pk: int) -> str:
+    return f"record:{pk}"
+
+
+def _repaired_on(record: Any, fallback: datetime.date) -> datetime.date | None:
+    """When the record's event stopped counting as repaired: the 信用修复日期 the department
+    reported, else (a record repaired through the platform) the day the repair was approved."""
+    from xinyong.records.models import RecordStatus
+
+    given = _date(record.data.get("repaired_on"))
+    if given is not None or record.status != RecordStatus.REPAIRED:
+        return given
+    return timezone.localdate(record.repaired_at) if record.repaired_at else fallback
+
+
+def _archive(record: Any, codelist: CodeList, actor: Any) -> None:
+    """Add (or update) the archive event of one zwcx record; IntegrityError (Chinese) if the
+    archive cannot take it."""
+    from xinyong.integrity import archive
+
+    data = record.data
+    code = str(data.get("body_code") or record.authority_code)
+    body = archive.body_for(code=code)
+    if body is None:  # taken out of the evaluation between check and commit
+        raise IntegrityError(f"“{code}”（{data.get('body_name') or ''}）已不是政务诚信评价对象")
+    kind = _kind(codelist, data.get("event_kind"))
+    day = record.decision_date
+    model = model_for(day)
+    item = model.item_for_kind.get(kind)
+    # A level means something only for honours (level points, the extended window).
+    level = str(data.get("honour_level") or "") if item is not None and item.honour else ""
+    if kind == model.ontime_kind:
+        # 报送履约信息 earns the on-time bonus by its date (engine.ontime_months): that is
+        # the day the platform first received the report, not a date the body writes.
+        day = record.received_date
+    name, summary = str(data.get("event_name") or ""), str(data.get("summary") or "")
+    issuer = str(data.get("doc_issuer") or "")
+    repaired = _repaired_on(record, timezone.localdate())
+    person, role = _person(record)
+    archive.add_event(
+        body,
+        kind,
+        day,
+        channel=_channel(body, record.department),
+        source_doc=f"{issuer} {record.doc_no}" if issuer else record.doc_no,
+        level=level,
+        note=f"{name}：{summary}" if summary else name,
+        origin=_origin(record.pk),
+        rectified_on=_date(data.get("rectified_on")),
+        # A repair cannot precede the event (archive.clear_event refuses it).
+        repaired_on=max(repaired, day) if repaired else None,
+        person=person,
+        person_role=role,
+        actor=actor,
+    )
+
+
 def archive_records(sender: Any, *, record_ids: Sequence[int], batch: Any, **_: Any) -> None:
-    """Add (or update) the archive event of each stored zwcx record."""
-    from xinyong.integrity.archive import add_event, body_for
+    """Add (or update) the archive event of each stored zwcx record.
+
+    One record failing does not stop the others; :func:`reconcile` (daily) retries it."""
     from xinyong.records.models import CreditRecord, RecordStatus
 
     codelist = _kinds()
@@ -328,41 +399,11 @@ def archive_records(sender: Any, *, record_ids: Sequence[int], batch: Any, **_: 
         pk__in=list(record_ids), type_code=TYPE_CODE, status=RecordStatus.ACTIVE
     ).select_related("department")
     for record in records.order_by("pk"):
-        data = record.data
-        body = body_for(code=str(data.get("body_code") or record.authority_code))
-        if body is None:  # taken out of the evaluation between check and commit
-            log.warning("zwcx record %s: %s is not a body under evaluation", record.pk, data)
-            continue
-        kind = _kind(codelist, data.get("event_kind"))
-        day = record.decision_date
-        model = model_for(day)
-        item = model.item_for_kind.get(kind)
-        # A level means something only for honours (level points, the extended window).
-        level = str(data.get("honour_level") or "") if item is not None and item.honour else ""
-        if kind == model.ontime_kind:
-            # 报送履约信息 earns the on-time bonus by its date (engine.ontime_months): that is
-            # the day the platform first received the report, not a date the body writes.
-            day = record.received_date
-        name, summary = str(data.get("event_name") or ""), str(data.get("summary") or "")
-        issuer = str(data.get("doc_issuer") or "")
-        person, role = _person(record)
         try:
-            add_event(
-                body,
-                kind,
-                day,
-                channel=_channel(body, record.department),
-                source_doc=f"{issuer} {record.doc_no}" if issuer else record.doc_no,
-                level=level,
-                note=f"{name}：{summary}" if summary else name,
-                origin=f"record:{record.pk}",
-                rectified_on=_date(data.get("rectified_on")),
-                repaired_on=_date(data.get("repaired_on")),
-                person=person,
-                person_role=role,
-                actor=actor,
-            )
-        except IntegrityError:
+            _archive(record, codelist, actor)
+        except IntegrityError as exc:
+            log.warning("zwcx record %s could not enter the archive: %s", record.pk, exc)
+        except Exception:
             log.exception("zwcx record %s could not enter the archive", record.pk)
 
 
@@ -370,7 +411,120 @@ def remove_revoked(sender: Any, *, record: Any, reason: str, actor: Any = None, 
     """A revoked zwcx record takes its archive event out (kept in the audit log)."""
     from xinyong.integrity.archive import remove_event
 
-    remove_event(f"record:{record.pk}", reason, actor=actor)
+    remove_event(_origin(record.pk), reason, actor=actor)
+
+
+def repair_event(sender: Any, *, record: Any, reason: str, actor: Any = None, **_: Any) -> None:
+    """A repaired zwcx record (信用修复) marks its event repaired: the negatives of items that
+    stop on repair stop counting from the next month, the body's dishonest item closes."""
+    from xinyong.integrity import archive
+    from xinyong.integrity.models import IntegrityEvent
+
+    event = IntegrityEvent.objects.filter(origin=_origin(record.pk)).first()
+    if event is None:  # it never entered the archive: enter it now, repaired
+        _archive(record, _kinds(), actor)
+    elif event.repaired_on is None:
+        day = _repaired_on(record, timezone.localdate()) or timezone.localdate()
+        archive.clear_event(event, repaired_on=max(day, event.event_date), actor=actor)
+
+
+# -- the daily reconciliation ------------------------------------------------------------------
+
+#: Who the reconciliation acts as in the audit log.
+RECONCILE_ACTOR = "系统（政务诚信信息核对）"
+_SHOWN_PROBLEMS = 10
+
+
+@dataclass
+class ReconcileCounts:
+    """What :func:`reconcile` did; ``problems`` names each record it could not bring in line."""
+
+    records: int = 0
+    added: int = 0
+    repaired: int = 0
+    removed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def explain(self) -> str:
+        line = (
+            f"政务诚信信息核对：{self.records}条记录，补记事件{self.added}条、"
+            f"补记信用修复{self.repaired}条、补记撤销{self.removed}条"
+        )
+        if self.problems:
+            shown = "；".join(self.problems[:_SHOWN_PROBLEMS])
+            more = f"等{len(self.problems)}条" if len(self.problems) > _SHOWN_PROBLEMS else ""
+            line += f"；{len(self.problems)}条未能处理：{shown}{more}"
+        return line
+
+
+def _problem(record: Any, exc: Exception) -> str:
+    if isinstance(exc, IntegrityError):
+        why = str(exc)
+    else:
+        log.exception("zwcx record %s could not be reconciled", record.pk)
+        why = f"系统错误（{type(exc).__name__}），详见服务器日志"
+    return f"记录{record.pk}（{record.doc_no}）：{why}"
+
+
+def reconcile(day: datetime.date | None = None, actor: Any = RECONCILE_ACTOR) -> ReconcileCounts:
+    """Bring the archive in line with the zwcx records (daily; safe to run twice).
+
+    The receivers above run after commit and only log a failure; this catches up: an active or
+    repaired record without its ``record:<id>`` event gets one, a repaired record's event
+    without a repair date gets it, a revoked record's event that still counts is withdrawn
+    (:func:`archive.remove_event`). Two queries when everything agrees; a record that cannot be
+    brought in line is named in ``problems`` and the others go on."""
+    from xinyong.integrity import archive
+    from xinyong.integrity.models import IntegrityEvent
+    from xinyong.records.models import CreditRecord, RecordStatus
+
+    today = day or timezone.localdate()
+    counts = ReconcileCounts()
+    events = {
+        e["origin"]: e
+        for e in IntegrityEvent.objects.filter(origin__startswith="record:").values(
+            "origin", "repaired_on", "withdrawn_on"
+        )
+    }
+    todo: dict[int, str] = {}
+    for pk, status in CreditRecord.objects.filter(type_code=TYPE_CODE).values_list("pk", "status"):
+        counts.records += 1
+        event = events.get(_origin(pk))
+        if status == RecordStatus.REVOKED:
+            if event is not None and event["withdrawn_on"] is None:
+                todo[pk] = "remove"
+        elif event is None:
+            todo[pk] = "add"
+        elif status == RecordStatus.REPAIRED and event["repaired_on"] is None:
+            todo[pk] = "repair"
+    if not todo:
+        return counts
+    codelist = _kinds()
+    records = CreditRecord.objects.filter(pk__in=list(todo)).select_related("department")
+    for record in records.order_by("pk"):
+        action = todo[record.pk]
+        try:
+            with transaction.atomic():
+                if action == "remove":
+                    reason = record.revoked_reason or "信用记录已撤销"
+                    counts.removed += archive.remove_event(_origin(record.pk), reason, actor=actor)
+                elif action == "add":
+                    _archive(record, codelist, actor)
+                    counts.added += 1
+                else:
+                    unrepaired = IntegrityEvent.objects.select_related("body").get(
+                        origin=_origin(record.pk)
+                    )
+                    repaired = _repaired_on(record, today) or today
+                    archive.clear_event(
+                        unrepaired,
+                        repaired_on=max(repaired, unrepaired.event_date),
+                        actor=actor,
+                    )
+                    counts.repaired += 1
+        except Exception as exc:  # one bad record must not stop the daily job
+            counts.problems.append(_problem(record, exc))
+    return counts
 
 
 def connect() -> None:
@@ -379,3 +533,4 @@ def connect() -> None:
     check_rows_signal.connect(check_rows, sender=sender, dispatch_uid="integrity.zwcx.check")
     records_stored.connect(archive_records, sender=sender, dispatch_uid="integrity.zwcx.store")
     record_revoked.connect(remove_revoked, sender=sender, dispatch_uid="integrity.zwcx.revoke")
+    record_repaired.connect(repair_event, sender=sender, dispatch_uid="integrity.zwcx.repair")

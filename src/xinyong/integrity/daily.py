@@ -1,7 +1,8 @@
 """The integrity duties of the daily job (``xinyong daily``), each safe to run twice a day.
 
 1. The archive follows the registers: arrears falling due, court listings, complaints
-   (:func:`xinyong.integrity.sources.sync_all`).
+   (:func:`xinyong.integrity.sources.sync_all`), and the zwcx records departments reported
+   (:func:`xinyong.integrity.collection.reconcile`: an event a failed hook missed is made up).
 2. Dishonesty items past their rectification period escalate (:func:`dishonest.escalate_due`).
 3. Public commitments past their due date without fulfilment become unkept
    (:func:`xinyong.pledges.services.check_overdue`); internet sources are read into the review
@@ -50,9 +51,14 @@ def monthly_due(day: datetime.date) -> datetime.date | None:
 def run(day: datetime.date) -> list[str]:
     """Run the integrity duties for ``day``; the lines say what each did."""
     from xinyong.feeds.services import fetch_all
+    from xinyong.integrity.collection import reconcile
     from xinyong.pledges.services import check_overdue
 
-    lines = [sources.sync_all(day).explain(), dishonest.escalate_due(day).explain()]
+    lines = [
+        sources.sync_all(day).explain(),
+        reconcile(day).explain(),
+        dishonest.escalate_due(day).explain(),
+    ]
     lines += check_overdue(day).lines()
     runs = fetch_all(actor=ACTOR)
     lines += [run.line() for run in runs] or ["互联网信息采集：未配置采集源"]

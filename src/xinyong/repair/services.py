@@ -392,6 +392,7 @@ def _repair_record(
 ) -> int:
     """Mark the record repaired (history kept) and its list entries; returns entries moved."""
     from xinyong.ingest.pipeline import lock_records
+    from xinyong.ingest.signals import send_repaired
     from xinyong.lists.models import EntryStatus, EventKind, ListEntry
     from xinyong.lists.services import IN_FORCE, change_status
 
@@ -418,6 +419,7 @@ def _repair_record(
         reason=text,
     )
     audit(user, AuditAction.UPDATE, f"信用修复：{record}", obj=record, reason=text)
+    send_repaired(record, text, user)
     moved = 0
     entries = ListEntry.objects.filter(record=record, status__in=IN_FORCE, related_to__isnull=True)
     for entry in entries.order_by("pk"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -242,7 +241,7 @@ def _corrected_row(
         raise ObjectionError("更正须填写至少一个更正后的字段值")
     row: dict[str, Any] = dict(record.data)
     if record.pii_cipher:
-        row.update(json.loads(pii_box().decrypt(record.pii_cipher)))
+        row.update(pii_box().decrypt_fields(record.pii_cipher))
     for role in ("decision_number", "authority_code"):
         role_key = rt.roles.get(role)
         if role_key and role_key in changes and changes[role_key] != str(row.get(role_key) or ""):
