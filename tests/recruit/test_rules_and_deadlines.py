@@ -17,7 +17,9 @@ def test_the_rules_count_every_black_list_and_give_three_working_days() -> None:
     assert rule.answer_days == 3
     assert rule.objection_days == 3
     assert rule.objection_steps == {"accept": 3, "verify": 3, "close": 3}
-    assert set(rule.dishonesty_lists) == {"serious", "sxbzxr", "zdsswf", "zfcg"}
+    # Every black list, the bodies' serious list (zfsx) included: it names no person, but
+    # "every black list" is the rule, not a hand-picked set.
+    assert set(rule.dishonesty_lists) == {"serious", "sxbzxr", "zdsswf", "zfcg", "zfsx"}
     assert "red" not in rule.dishonesty_lists
 
 

@@ -7,7 +7,7 @@ was received.
 >>> rule.answer_days, rule.objection_days, rule.objection_steps
 (3, 3, {'accept': 3, 'verify': 3, 'close': 3})
 >>> sorted(rule.dishonesty_lists)
-['serious', 'sxbzxr', 'zdsswf', 'zfcg']
+['serious', 'sxbzxr', 'zdsswf', 'zfcg', 'zfsx']
 """
 
 from __future__ import annotations
