@@ -192,6 +192,20 @@ def test_the_pdf_download_is_a_real_pdf_with_the_chinese_text(
     ).exists()
 
 
+def test_the_pdf_stylesheet_names_the_chinese_fonts_unescaped(
+    evaluated: dict[str, GovBody],
+) -> None:
+    """Escaped quotes (&quot;) would make WeasyPrint drop the font-family declaration."""
+    from xinyong.integrity.pdf import report_document
+    from xinyong.integrity.reports import body_report
+
+    document = report_document(
+        body_report(evaluated["edu"], APRIL), fonts=["Noto Sans CJK SC", 'Evil"; } *{x']
+    )
+    assert 'font-family: "Noto Sans CJK SC", "Evil  x", sans-serif;' in document
+    assert "&quot;" not in document.split("</style>")[0]
+
+
 def test_no_pdf_is_made_without_a_chinese_font(
     client: Client,
     operator: User,

@@ -9,12 +9,14 @@ to fontconfig: without one WeasyPrint would draw empty boxes, so rendering is re
 from __future__ import annotations
 
 import datetime
+import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import record
@@ -82,8 +84,11 @@ def _css_families(families: list[str]) -> str:
     >>> _css_families(["Noto Sans CJK SC"])
     '"Noto Sans CJK SC", sans-serif'
     """
-    quoted = ", ".join('"{}"'.format(name.replace('"', "")) for name in families)
-    return f"{quoted}, sans-serif"
+    # Family names come from fontconfig; anything but word characters, spaces and hyphens is
+    # dropped so the value can go into the stylesheet unescaped (HTML escaping would turn the
+    # quotes into &quot; and WeasyPrint would ignore the whole declaration).
+    quoted = ", ".join('"{}"'.format(re.sub(r"[^\w \-]", "", name)) for name in families)
+    return mark_safe(f"{quoted}, sans-serif")  # noqa: S308 — sanitised just above
 
 
 def report_document(report: dict[str, Any], *, fonts: list[str] | None = None) -> str:
