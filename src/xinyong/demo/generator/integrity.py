@@ -123,7 +123,8 @@ def build_integrity(
     start = engine.months_back(today.replace(day=1), 23)
     span = (today - start).days
     for body in bodies:
-        care = rng.uniform(0.5, 1.6)  # some bodies are simply more often in the news
+        # Some bodies are simply more often in the news, and a few are in real trouble.
+        care = rng.uniform(0.5, 1.6) * (4 if rng.random() < 0.15 else 1)
         for kind, mean in KINDS:
             for _ in range(_poisson(rng, mean * care)):
                 day = start + dt.timedelta(days=rng.randrange(span))
