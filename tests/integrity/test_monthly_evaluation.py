@@ -197,3 +197,20 @@ def test_an_operator_issues_a_new_model_version_without_code(
     assert scores(dt.date(2026, 7, 1))["示范县财政局"][0] == "96.00"
     shown = json.loads(cli("model", "show", "--json"))
     assert [m["version"] for m in shown] == ["2026.1", "2026.7"]
+
+
+def test_a_new_version_must_agree_with_the_catalog_and_the_pledge_rules(db: None) -> None:
+    base = DATA.read_text(encoding="utf-8")
+    base = base.replace('version: "2026.1"', 'version: "2026.8"')
+    base = base.replace("effective_from: 2020-01-01", "effective_from: 2026-08-01")
+    new_kind = base.replace(
+        "      complaint: 企业投诉政务失信经查属实\n",
+        "      complaint: 企业投诉政务失信经查属实\n      drill: 应急演练不到位\n",
+    )
+    with pytest.raises(IntegrityError, match="缺少类别“drill”"):
+        add_model_version(new_kind, "m.yaml")
+    other_day = base.replace("due_day: 10 ", "due_day: 15 ")
+    assert other_day != base
+    with pytest.raises(IntegrityError, match="报送截止日"):
+        add_model_version(other_day, "m.yaml")
+    assert not ModelVersion.objects.exists()

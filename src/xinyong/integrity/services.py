@@ -99,6 +99,7 @@ def add_model_version(text: str, filename: str, actor: Any = None) -> list[Model
     known = {m.version for m in default_versions()} | set(
         ModelVersion.objects.values_list("version", flat=True)
     )
+    _check_agreement(versions)
     created: list[ModelVersion] = []
     with transaction.atomic():
         for model in versions:
@@ -118,6 +119,30 @@ def add_model_version(text: str, filename: str, actor: Any = None) -> list[Model
             )
             created.append(row)
     return created
+
+
+def _check_agreement(new: list[Model]) -> None:
+    """A new version must agree with the rules that name its kinds and days: the code list of
+    the 政务诚信信息 catalog type (departments report these kinds) and the public-commitment
+    rules (their reporting due day is the on-time bonus's). Start-up checks the bundled
+    versions; this checks an operator's version before it is stored."""
+    from xinyong.catalog.model import default_catalog
+    from xinyong.integrity.collection import KIND_LIST, kind_mismatches
+    from xinyong.pledges.rules import PledgeRuleError, check_against_model
+    from xinyong.pledges.rules import rules as pledge_rules
+
+    every = [*default_versions(), *stored_versions(), *new]
+    problems = kind_mismatches(default_catalog().codelists[KIND_LIST], every)
+    if problems:
+        raise IntegrityError(
+            "新版本的事件类别与政务诚信信息报送目录（zwcx）的代码表不一致："
+            + "；".join(problems)
+            + "。请先在目录代码表中增加或更名相应类别"
+        )
+    try:
+        check_against_model(pledge_rules(), every)
+    except PledgeRuleError as exc:
+        raise IntegrityError(str(exc)) from None
 
 
 # -- bodies ---------------------------------------------------------------------------------
