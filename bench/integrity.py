@@ -101,6 +101,8 @@ def child_load(bodies: int, events: int) -> None:
             "repaired_on",
             "note",
             "origin",
+            "person_role",
+            "withdraw_reason",
             "created_at",
         ]
         chunk: list[tuple[Any, ...]] = []
@@ -122,6 +124,8 @@ def child_load(bodies: int, events: int) -> None:
                     None,
                     cleared,
                     None,
+                    "",
+                    "",
                     "",
                     "",
                     now,
