@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
+
+from xinyong.departments.fields import user_ref
 
 
 class FeedSource(models.Model):
@@ -29,14 +30,7 @@ class FeedSource(models.Model):
     last_seen = models.PositiveIntegerField("最近已有", default=0)
     last_filtered = models.PositiveIntegerField("最近筛除", default=0)
     last_errors = models.PositiveIntegerField("最近无效条目", default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_ref("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -87,14 +81,7 @@ class FeedItem(models.Model):
     suggested_kind = models.CharField("建议类别", max_length=40, blank=True)
     suggestion_note = models.CharField("建议依据", max_length=300, blank=True)
     rules_version = models.CharField("建议规则版本", max_length=40, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewed_by = user_ref("审核人")
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.CharField("审核说明", max_length=500, blank=True)
     event = models.ForeignKey(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from xinyong.departments.fields import user_ref
 
 
 class BodyLevel(models.TextChoices):
@@ -103,14 +104,7 @@ class IntegrityEvent(models.Model):
         blank=True,
         help_text="由其他业务（拖欠账款、投诉、名单、报送记录、互联网采集）生成的事件的来源，如arrear:12",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="录入人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_ref("录入人")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
     class Meta:
@@ -136,14 +130,7 @@ class ModelVersion(models.Model):
     version = models.CharField("版本", max_length=40, unique=True)
     effective_from = models.DateField("施行日期")
     text = models.TextField("模型定义（YAML）")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_ref("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -161,14 +148,7 @@ class EvaluationRun(models.Model):
     month = models.DateField("评价月份", db_index=True)
     model_version = models.CharField("模型版本", max_length=40)
     started_at = models.DateTimeField("运行时间", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="运行人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_ref("运行人")
     bodies = models.PositiveIntegerField("评价对象数", default=0)
     events = models.PositiveIntegerField("读取事件数", default=0)
     digest = models.CharField("输入摘要", max_length=64)
@@ -221,14 +201,7 @@ class RankingPublication(models.Model):
     month = models.DateField("评价月份")
     level = models.CharField("层级", max_length=16, choices=BodyLevel.choices)
     published_at = models.DateTimeField("发布时间", auto_now_add=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="发布人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = user_ref("发布人")
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
 
@@ -275,14 +248,7 @@ class Warning(models.Model):
     )
     closed_on = models.DateField("处置日期", null=True, blank=True)
     response = models.TextField("处置情况", blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="处置人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    closed_by = user_ref("处置人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

@@ -5,9 +5,9 @@ Nothing is deleted: a pledge is withdrawn with its reason, reports accumulate (h
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
+from xinyong.departments.fields import user_ref
 from xinyong.pledges.rules import REPORT_STATUS_LABELS, rule_on
 
 
@@ -61,14 +61,7 @@ class Pledge(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_ref("登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -109,14 +102,7 @@ class FulfilmentReport(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="报送人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reported_by = user_ref("报送人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from xinyong.core.workdays import WEEKDAY_NAMES, YearSchedule
+from xinyong.departments.fields import user_ref
 
 
 class HolidaySchedule(models.Model):
@@ -23,14 +23,7 @@ class HolidaySchedule(models.Model):
     )
     note = models.TextField("备注", blank=True)
     loaded_at = models.DateTimeField("导入时间", default=timezone.now)
-    loaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="导入人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    loaded_by = user_ref("导入人")
     updated_at = models.DateTimeField("最后修改", auto_now=True)
 
     class Meta:
