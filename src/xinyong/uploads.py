@@ -160,3 +160,17 @@ def discard(written: Iterable[tuple[CheckedFile, Path]]) -> None:
     """Remove stored files again (the step that stored them was rolled back)."""
     for _, path in written:
         path.unlink(missing_ok=True)
+
+
+def download(request: Any, owner: Any, path: Path, filename: str, summary: str) -> Any:
+    """A staff download of a stored material: 404 when the file is gone, and audited — the
+    materials of objections, complaints, repairs and pledges are non-public (R-SEC-2)."""
+    from django.http import FileResponse, Http404
+
+    from xinyong.audit.models import AuditAction
+    from xinyong.audit.services import record_request
+
+    if not path.is_file():
+        raise Http404("材料文件不存在")
+    record_request(request, AuditAction.READ, summary, obj=owner, detail={"file": filename})
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename)

@@ -178,3 +178,22 @@ def test_departments_list_and_decide_their_own_applications_by_api(
     info = client.get(f"/api/v1/repair/records/{record.pk}", **keys["market"]).json()
     assert info["tier"] == "一般" and info["status"] == "repaired" and info["eligible"] is False
     assert client.get(f"/api/v1/repair/records/{record.pk}", **keys["tax"]).status_code == 403
+
+
+def test_downloading_an_applications_material_is_audited(
+    client, company, make_penalty, today, market_submitter
+):
+    application, _ = services.submit_application(
+        record=make_penalty(company, add_months(today, -4)),
+        files=[SimpleUploadedFile("缴款凭证.pdf", PDF, content_type="application/pdf")],
+        **apply_values(),
+    )
+    material = application.materials.get()
+    client.force_login(market_submitter)
+    response = client.get(f"/office/repair/{application.pk}/materials/{material.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    read = AuditEvent.objects.get(
+        action=AuditAction.READ, actor=market_submitter, summary__contains="下载申请材料"
+    )
+    assert "缴款凭证.pdf" in read.summary and application.tracking_no in read.summary

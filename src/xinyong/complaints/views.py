@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -26,7 +26,7 @@ from xinyong.complaints.forms import AnswerForm, AssignForm, CloseForm, Complain
 from xinyong.complaints.models import Complaint, Status
 from xinyong.complaints.rules import rule_on
 from xinyong.ingest.views import office_view
-from xinyong.uploads import MaterialError
+from xinyong.uploads import MaterialError, download
 
 PER_PAGE = 30
 
@@ -224,14 +224,10 @@ def step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def material(request: HttpRequest, pk: int, mid: int) -> FileResponse:
     complaint = _complaint(request, pk)
     item = get_object_or_404(complaint.materials, pk=mid)
-    path = Path(item.stored_path)
-    if not path.is_file():
-        raise Http404("材料文件不存在")
-    record_request(
+    return download(
         request,
-        AuditAction.READ,
+        complaint,
+        Path(item.stored_path),
+        item.filename,
         f"{complaint}：下载材料“{item.filename}”",
-        obj=complaint,
-        detail={"material": item.pk},
     )
-    return FileResponse(path.open("rb"), as_attachment=True, filename=item.filename)

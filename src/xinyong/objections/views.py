@@ -30,7 +30,7 @@ from xinyong.objections.forms import AnswerForm, ObjectionForm, ProgressForm, Re
 from xinyong.objections.models import CorrectionNotice, Objection, Outcome, Status
 from xinyong.objections.rules import rule_on
 from xinyong.records.models import CreditRecord
-from xinyong.uploads import MaterialError
+from xinyong.uploads import MaterialError, download
 
 PER_PAGE = 30
 
@@ -296,14 +296,10 @@ def step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def material(request: HttpRequest, pk: int, mid: int) -> FileResponse:
     objection = _objection(request, pk)
     item = get_object_or_404(objection.materials, pk=mid)
-    path = Path(item.stored_path)
-    if not path.is_file():
-        raise Http404("材料文件不存在")
-    record_request(
+    return download(
         request,
-        AuditAction.READ,
+        objection,
+        Path(item.stored_path),
+        item.filename,
         f"{objection}：下载材料“{item.filename}”",
-        obj=objection,
-        detail={"material": item.pk},
     )
-    return FileResponse(path.open("rb"), as_attachment=True, filename=item.filename)

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -28,7 +28,7 @@ from xinyong.pledges import services
 from xinyong.pledges.forms import PledgeForm, ReportForm, SearchForm, WithdrawForm
 from xinyong.pledges.models import FulfilmentReport, Pledge, PledgeStatus, ReportFile
 from xinyong.pledges.rules import rule_on
-from xinyong.uploads import MaterialError
+from xinyong.uploads import MaterialError, download
 
 PER_PAGE = 30
 
@@ -231,14 +231,10 @@ def office_file(request: HttpRequest, number: str, fid: int) -> FileResponse:
         pk=fid,
         report__pledge=pledge,
     )
-    path = Path(item.stored_path)
-    if not path.is_file():
-        raise Http404("材料文件不存在")
-    record_request(
+    return download(
         request,
-        AuditAction.READ,
+        pledge,
+        Path(item.stored_path),
+        item.filename,
         f"下载公开承诺{number}的证明材料“{item.filename}”",
-        obj=pledge,
-        detail={"file": item.pk},
     )
-    return FileResponse(path.open("rb"), as_attachment=True, filename=item.filename)

@@ -23,6 +23,7 @@ from xinyong.records.models import CreditRecord
 from xinyong.repair import services
 from xinyong.repair.models import RepairApplication, RepairMaterial, RepairStatus
 from xinyong.repair.rules import repair_rules
+from xinyong.uploads import download
 
 #: Session key of the applications the visitor opened with their access code.
 SESSION_GRANTS = "repair_access"
@@ -275,7 +276,10 @@ def office_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def office_material(request: HttpRequest, pk: int, material_id: int) -> FileResponse:
     application = _forbidden_or_missing(request, pk)
     material = get_object_or_404(RepairMaterial, pk=material_id, application=application)
-    path = services.material_path(material)
-    if not path.exists():
-        raise Http404("文件不存在")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=material.filename)
+    return download(
+        request,
+        application,
+        services.material_path(material),
+        material.filename,
+        f"{application}：下载申请材料“{material.filename}”",
+    )
