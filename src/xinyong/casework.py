@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -25,6 +26,7 @@ __all__ = [
     "CODE_ALPHABET",
     "CODE_LENGTH",
     "access_hash",
+    "case_queue",
     "countdown",
     "due_after",
     "format_code",
@@ -40,6 +42,38 @@ Case = TypeVar("Case", bound=Model)
 ACCESS_DENIED = "受理编号或查询码不正确"
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
+
+
+def case_queue(
+    request: Any,
+    queryset: Any,
+    statuses: Any,
+    key: str,
+    is_overdue: Callable[[Any, dt.date], bool],
+    per_page: int,
+) -> dict[str, Any]:
+    """The context of a staff queue of cases (objections, complaints): ``?status=`` (open by
+    default), soonest deadline first, paged, each row with its countdown and overdue flag."""
+    from django.core.paginator import Paginator
+
+    day = timezone.localdate()
+    status = request.GET.get("status", "open")
+    if status == "open":
+        queryset = queryset.open()
+    elif status in statuses.values:
+        queryset = queryset.filter(status=status)
+    page = Paginator(queryset.order_by("due_date", "-filed_at"), per_page).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        {
+            key: case,
+            "countdown": countdown(case.due_date, day) if case.is_open else "",
+            "overdue": is_overdue(case, day),
+        }
+        for case in page
+    ]
+    return {"page": page, "rows": rows, "status": status, "statuses": statuses.choices}
 
 
 def today_or(today: dt.date | None) -> dt.date:

@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import record_request
+from xinyong.casework import case_queue
 from xinyong.complaints import services
 from xinyong.complaints.forms import AnswerForm, AssignForm, CloseForm, ComplaintForm, ProgressForm
 from xinyong.complaints.models import Complaint, Status
@@ -102,34 +102,15 @@ def progress(request: HttpRequest) -> HttpResponse:
 @office_view
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    day = timezone.localdate()
-    qs = services.queue_for(request.user)
-    status = request.GET.get("status", "open")
-    if status == "open":
-        qs = qs.open()
-    elif status in Status.values:
-        qs = qs.filter(status=status)
-    qs = qs.order_by("due_date", "-filed_at")
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "complaint": c,
-            "countdown": services.countdown(c.due_date, day) if c.is_open else "",
-            "overdue": services.is_overdue(c, day),
-        }
-        for c in page
-    ]
-    return render(
+    context = case_queue(
         request,
-        "complaints/office_queue.html",
-        {
-            "page": page,
-            "rows": rows,
-            "status": status,
-            "statuses": Status.choices,
-            "nav": "complaints",
-        },
+        services.queue_for(request.user),
+        Status,
+        "complaint",
+        services.is_overdue,
+        PER_PAGE,
     )
+    return render(request, "complaints/office_queue.html", {**context, "nav": "complaints"})
 
 
 def _complaint(request: HttpRequest, pk: int) -> Complaint:

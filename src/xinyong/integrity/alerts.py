@@ -17,6 +17,7 @@ from django.utils import timezone
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import record
 from xinyong.casework import due_after
+from xinyong.departments.permissions import scope_to_user
 from xinyong.integrity.model import Model
 from xinyong.integrity.models import IntegrityEvent, Warning, WarningStatus
 from xinyong.integrity.services import IntegrityError
@@ -109,13 +110,9 @@ def _close(warning: Warning, day: datetime.date, response: str, actor: Any) -> N
 
 def visible_warnings(user: Any) -> QuerySet[Warning]:
     """Warnings the user may see: all for operators, its own body's for a department."""
-    qs = Warning.objects.select_related("body", "event")
-    if getattr(user, "is_operator", False):
-        return qs
-    department = getattr(user, "department_id", None)
-    if department is None:
-        return qs.none()
-    return qs.filter(body__department_id=department)
+    return scope_to_user(
+        user, Warning.objects.select_related("body", "event"), field="body__department"
+    )
 
 
 def close_warning(warning: Warning, response: str, actor: Any) -> Warning:

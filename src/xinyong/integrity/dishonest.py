@@ -21,6 +21,7 @@ from django.utils import timezone
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import record
 from xinyong.core import ric
+from xinyong.departments.permissions import scope_to_user
 from xinyong.integrity import engine
 from xinyong.integrity.model import Model
 from xinyong.integrity.models import DishonestItem, GovBody, IntegrityEvent
@@ -35,6 +36,7 @@ __all__ = [
     "on_event",
     "open_items",
     "rectify",
+    "register_of",
     "report_progress",
     "visible_items",
 ]
@@ -244,10 +246,7 @@ def open_items(body: GovBody | None = None) -> QuerySet[DishonestItem]:
 def visible_items(user: Any) -> QuerySet[DishonestItem]:
     """Items the user may act on: all for operators, its own body's for a department."""
     qs = DishonestItem.objects.select_related("body", "event", "list_entry")
-    if getattr(user, "is_operator", False):
-        return qs
-    department = getattr(user, "department_id", None)
-    return qs.filter(body__department_id=department) if department else qs.none()
+    return scope_to_user(user, qs, field="body__department")
 
 
 def _ensure_can_act(item: DishonestItem, user: Any) -> None:
@@ -278,6 +277,11 @@ REGISTERS = {
 }
 
 
+def register_of(item: DishonestItem) -> str:
+    """The register that keeps the item's event (and rectifies it), or "" when none does."""
+    return next((v for k, v in REGISTERS.items() if item.event.origin.startswith(k)), "")
+
+
 def rectify(item: DishonestItem, day: datetime.date, text: str, user: Any) -> DishonestItem:
     """The credit office confirms rectification completed on ``day`` (a body reports its
     progress; it does not close its own item): the event stops counting from the next month
@@ -287,8 +291,8 @@ def rectify(item: DishonestItem, day: datetime.date, text: str, user: Any) -> Di
 
     if not getattr(user, "is_operator", False):
         raise IntegrityError("整改完成由信用办确认：请报送整改进展，信用办核实后登记整改完成")
-    register = next((v for k, v in REGISTERS.items() if item.event.origin.startswith(k)), None)
-    if register is not None:
+    register = register_of(item)
+    if register:
         raise IntegrityError(f"该失信事项由{register}")
     if item.voided_on is not None:
         raise IntegrityError("该失信事项已撤销")

@@ -163,10 +163,7 @@ def dishonest_item(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "state": _state(item, timezone.localdate()),
             "model": model_for(item.found_on),
-            "register": next(
-                (v for k, v in dishonest.REGISTERS.items() if item.event.origin.startswith(k)),
-                "",
-            ),
+            "register": dishonest.register_of(item),
             "progress_form": progress,
             "rectify_form": rectify,
             "nav": "integrity",

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import record_request
+from xinyong.casework import case_queue
 from xinyong.catalog.model import CatalogError, default_catalog
 from xinyong.departments.permissions import ensure_operator
 from xinyong.ingest.views import office_view
@@ -158,28 +159,15 @@ def corrections(request: HttpRequest) -> HttpResponse:
 @office_view
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    day = timezone.localdate()
-    qs = services.queue_for(request.user)
-    status = request.GET.get("status", "open")
-    if status == "open":
-        qs = qs.open()
-    elif status in Status.values:
-        qs = qs.filter(status=status)
-    qs = qs.order_by("due_date", "-filed_at")
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "objection": o,
-            "countdown": services.countdown(o.due_date, day) if o.is_open else "",
-            "overdue": services.is_overdue(o, day),
-        }
-        for o in page
-    ]
-    return render(
+    context = case_queue(
         request,
-        "objections/office_queue.html",
-        {"page": page, "rows": rows, "status": status, "statuses": Status.choices},
+        services.queue_for(request.user),
+        Status,
+        "objection",
+        services.is_overdue,
+        PER_PAGE,
     )
+    return render(request, "objections/office_queue.html", context)
 
 
 @office_view
