@@ -8,8 +8,9 @@
   nothing paid 未偿还, some paid 部分偿还, all paid 已清偿 (with the day it was cleared).
 * ``set_disputed`` — an arrear in dispute (e.g. before a court) does not count as unpaid
   undisputed.
-* ``unpaid_undisputed(month)`` — for monitoring: arrears due by the end of the month, not
-  disputed, and not fully repaid by then.
+* ``unpaid_undisputed(month)`` — the month's statement: arrears due by the end of the month,
+  not disputed, and not fully repaid by then. (Monitoring itself reads the integrity archive,
+  which every ledger change updates: ``integrity.sources.sync_arrear``.)
 * ``court_listed_bodies(day)`` — 发现一起、预警一起、退出一起: government debtors on the
   失信被执行人 list are found, their department is warned (inbox notice), and the tracking ends
   when they are no longer listed.
@@ -403,7 +404,7 @@ def set_disputed(
 
 @dataclass(frozen=True)
 class UnpaidArrear:
-    """An arrear unpaid and undisputed at the end of a month, for the monitoring engine."""
+    """An arrear unpaid and undisputed at the end of a month (the month's statement)."""
 
     arrear_id: int
     department_id: int | None

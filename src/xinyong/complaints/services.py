@@ -13,7 +13,8 @@ filing day)::
 * ``close`` — the credit office, within ``steps.close``: substantiated or not, with reasons.
 
 Every step is a ``ComplaintStep`` (all shown to the complainant) and an audit event.
-``complaints_for_month`` gives the monitoring engine each body's complaints of a month.
+``complaints_for_month`` gives each body's complaints of a month (a statement); monitoring
+reads the integrity archive, to which a substantiated complaint is added when it is closed.
 """
 
 from __future__ import annotations
@@ -494,7 +495,7 @@ def close(
 
 @dataclass
 class MonthCount:
-    """One body's complaints of a month, for the monitoring engine."""
+    """One body's complaints of a month (the month's statement)."""
 
     department_id: int
     count: int = 0
