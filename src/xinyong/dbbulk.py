@@ -91,6 +91,28 @@ def _json(field: models.JSONField, value: Any) -> Any:
     return field.get_db_prep_save(value, connection=connection)
 
 
+def driver_cursor() -> Any:
+    """The database driver's own cursor on the current connection, for statements of a hot
+    path: Django's wrapper (placeholder rewriting, query hooks, debug bookkeeping) costs more
+    than SQLite's work for a one-row lookup. Write statements with ``%s`` and pass them through
+    ``driver_sql``. Values are adapted as Django's own cursor adapts them (same connection)."""
+    connection.ensure_connection()
+    return contextlib.closing(connection.connection.cursor())
+
+
+@functools.lru_cache(maxsize=512)
+def _qmark(sql: str) -> str:
+    return sql.replace("%s", "?")
+
+
+def driver_sql(sql: str) -> str:
+    """``sql`` written with ``%s`` placeholders, in the driver's own style."""
+    if connection.vendor != "sqlite":
+        return sql
+    # Short statements recur (one per hot path); long multi-row ones are not worth keeping.
+    return _qmark(sql) if len(sql) < 4096 else sql.replace("%s", "?")
+
+
 def _column(model: type[models.Model], name: str) -> str:
     return connection.ops.quote_name(str(model._meta.get_field(name).column))  # type: ignore[union-attr]
 
@@ -146,11 +168,11 @@ def insert(
     convert = _converters(model, tuple(names))
     sql, one = _insert_sql(model, tuple(names))
     width = len(names)
-    with connection.cursor() as cursor:
+    with driver_cursor() as cursor:
         if not returning:
             # One prepared statement run per row by the driver: cheaper than building and
             # parsing a statement with thousands of placeholders.
-            cursor.executemany(sql + one, list(_prepared(rows, convert)))
+            cursor.executemany(driver_sql(sql + one), list(_prepared(rows, convert)))
             return []
         max_params = connection.features.max_query_params or 30000
         per_statement = max(1, min(1000, max_params // width))
@@ -161,7 +183,8 @@ def insert(
             params: list[Any] = []
             for values in _prepared(part, convert):
                 params.extend(values)
-            cursor.execute(f"{sql}{', '.join([one] * len(part))} RETURNING {pk}", params)
+            statement = f"{sql}{', '.join([one] * len(part))} RETURNING {pk}"
+            cursor.execute(driver_sql(statement), params)
             ids.extend(r[0] for r in cursor.fetchall())
     return ids
 

@@ -7,6 +7,7 @@ everything; a department submitter sees and changes only its own department's re
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from typing import Any, ClassVar
@@ -133,21 +134,10 @@ _MAX_CACHED_TOKENS = 10_000
 def _rights(token_id: int) -> tuple[tuple[Any, ...], dt.datetime | None] | None:
     """What decides a token's rights, read fresh — (active, user active, superuser, role,
     department, department active) — and when it was last used; None when it is gone."""
-    from django.db import connection
+    from xinyong.dbbulk import driver_cursor, driver_sql
 
-    quote = connection.ops.quote_name
-    token_table = quote(ApiToken._meta.db_table)
-    user_table = quote(User._meta.db_table)
-    department_table = quote(Department._meta.db_table)
-    with connection.cursor() as cursor:
-        # Table names come from the models; the id is a parameter.
-        cursor.execute(
-            "SELECT t.revoked_at IS NULL, u.is_active, u.is_superuser, u.role, u.department_id,"  # noqa: S608
-            f" d.is_active, t.last_used_at FROM {token_table} t"
-            f" JOIN {user_table} u ON u.id = t.user_id"
-            f" LEFT JOIN {department_table} d ON d.id = u.department_id WHERE t.id = %s",
-            [token_id],
-        )
+    with driver_cursor() as cursor:
+        cursor.execute(driver_sql(_rights_sql()), [token_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -165,6 +155,23 @@ def _rights(token_id: int) -> tuple[tuple[Any, ...], dt.datetime | None] | None:
         None if department_active is None else bool(department_active),
     )
     return rights, last_used
+
+
+@functools.cache
+def _rights_sql() -> str:
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    token_table = quote(ApiToken._meta.db_table)
+    user_table = quote(User._meta.db_table)
+    department_table = quote(Department._meta.db_table)
+    # Table names come from the models; the id is a parameter.
+    return (
+        "SELECT t.revoked_at IS NULL, u.is_active, u.is_superuser, u.role, u.department_id,"  # noqa: S608
+        f" d.is_active, t.last_used_at FROM {token_table} t"
+        f" JOIN {user_table} u ON u.id = t.user_id"
+        f" LEFT JOIN {department_table} d ON d.id = u.department_id WHERE t.id = %s"
+    )
 
 
 def _rights_of(token: ApiToken) -> tuple[Any, ...]:

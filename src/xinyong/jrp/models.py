@@ -44,13 +44,17 @@ class Check(models.Model):
 class CheckItem(models.Model):
     """One subject of a check: how it was matched and what it triggered (the explanation)."""
 
-    check_run = models.ForeignKey(Check, on_delete=models.CASCADE, related_name="items")
+    # The (check_run, position) and (subject, check_run) indexes below serve every
+    # lookup; the foreign keys' own indexes would only slow the log writes (R-JRP-5).
+    check_run = models.ForeignKey(
+        Check, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     position = models.PositiveIntegerField("序号")
     query_name = models.CharField("查询名称", max_length=200, blank=True)
     # The code as given, ID numbers masked (the hash finds the subject).
     query_code = models.CharField("查询代码", max_length=40, blank=True)
     subject = models.ForeignKey(
-        Subject, null=True, on_delete=models.PROTECT, related_name="check_items"
+        Subject, null=True, on_delete=models.PROTECT, related_name="check_items", db_index=False
     )
     matched_by = models.CharField("匹配方式", max_length=10, blank=True)  # code / name / ""
     hit = models.BooleanField("命中", default=False)
@@ -62,7 +66,10 @@ class CheckItem(models.Model):
         verbose_name = "核查明细"
         verbose_name_plural = "核查明细"
         ordering = ["check_run", "position"]
-        indexes = [models.Index(fields=["subject", "check_run"])]
+        indexes = [
+            models.Index(fields=["check_run", "position"], name="jrp_checkitem_position"),
+            models.Index(fields=["subject", "check_run"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.query_name or self.query_code}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -13,6 +14,7 @@ from django.db import connection
 from django.db.models import Count, Max
 
 from xinyong.core import ric, uscc
+from xinyong.dbbulk import driver_cursor, driver_sql
 from xinyong.departments.models import Department
 from xinyong.jrp.checking.results import EntryHit, Query
 from xinyong.jrp.models import Clearance
@@ -158,36 +160,41 @@ def lookup_codes(
 
     Raw SQL (the same on SQLite and PostgreSQL) because building ORM queries cost more than
     running them for a one-subject check inside a counter clerk's click (R-JRP-5)."""
-    box = pii_box()
-    for p in prepared:
-        if p.kind == "id":
-            p.lookup = box.lookup_hash(p.code)
+    if any(p.kind == "id" for p in prepared):
+        box = pii_box()
+        for p in prepared:
+            if p.kind == "id":
+                p.lookup = box.lookup_hash(p.code)
     subjects: dict[tuple[str, str], SubjectRow] = {}
     entries: dict[int, list[EntryRow]] = defaultdict(list)
-    quote = connection.ops.quote_name
-    subject_table = quote(Subject._meta.db_table)
-    entry_table = quote(ListEntry._meta.db_table)
-    entry_columns = ", ".join(f"e.{quote(c)}" for c in EntryRow._fields)
     for kind, column in (("uscc", "uscc"), ("id", "id_hash")):
         keys = sorted({p.lookup for p in prepared if p.kind == kind})
         for start in range(0, len(keys), _CHUNK):
             part = keys[start : start + _CHUNK]
-            marks = ", ".join(["%s"] * len(part))
-            # Table and column names come from the models; values are parameters.
-            sql = (
-                f"SELECT s.id, s.name, s.{column}, {entry_columns} FROM {subject_table} s"  # noqa: S608
-                f" LEFT JOIN {entry_table} e ON e.subject_id = s.id AND e.status IN (%s, %s)"
-                " AND e.start_date <= %s AND (e.end_date IS NULL OR e.end_date >= %s)"
-                f" WHERE s.{column} IN ({marks}) ORDER BY s.id, e.start_date, e.id"
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [*_IN_FORCE, day, day, *part])
+            with driver_cursor() as cursor:
+                cursor.execute(_lookup_sql(column, len(part)), [*_IN_FORCE, day, day, *part])
                 for row in cursor.fetchall():
                     subject = SubjectRow(row[0], row[1], row[2])
                     subjects[(kind, subject.key)] = subject
                     if row[3] is not None:
                         entries[subject.id].append(EntryRow(*row[3:]))
     return subjects, entries
+
+
+@functools.lru_cache(maxsize=64)
+def _lookup_sql(column: str, count: int) -> str:
+    quote = connection.ops.quote_name
+    subject_table = quote(Subject._meta.db_table)
+    entry_table = quote(ListEntry._meta.db_table)
+    entry_columns = ", ".join(f"e.{quote(c)}" for c in EntryRow._fields)
+    marks = ", ".join(["%s"] * count)
+    # Table and column names come from the models; values are parameters.
+    return driver_sql(
+        f"SELECT s.id, s.name, s.{column}, {entry_columns} FROM {subject_table} s"  # noqa: S608
+        f" LEFT JOIN {entry_table} e ON e.subject_id = s.id AND e.status IN (%s, %s)"
+        " AND e.start_date <= %s AND (e.end_date IS NULL OR e.end_date >= %s)"
+        f" WHERE s.{column} IN ({marks}) ORDER BY s.id, e.start_date, e.id"
+    )
 
 
 def masked_candidates(prepared: Sequence[Prepared], day: dt.date) -> dict[str, list[ListEntry]]:
