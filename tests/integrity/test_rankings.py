@@ -12,9 +12,12 @@ from django.test import Client
 
 from xinyong.audit.models import AuditAction, AuditEvent
 from xinyong.departments.models import User
+from xinyong.integrity import pdf
 from xinyong.integrity.models import BodyLevel, EvaluationRun, GovBody, RankingPublication
 from xinyong.integrity.reports import level_ranking, publish_ranking, withdraw_ranking
 from xinyong.integrity.services import IntegrityError, evaluate_month
+
+from .test_reports import pdf_text
 
 APRIL = dt.date(2026, 4, 1)
 PUBLISH = "/office/integrity/rankings/publish/"
@@ -144,6 +147,66 @@ def test_a_bad_month_or_level_on_the_portal_is_not_found(client: Client) -> None
     assert client.get("/integrity/rankings/2026-13/county_dept/").status_code == 404
     assert client.get("/integrity/rankings/2026-04/city/").status_code == 404
     assert client.get("/api/v1/integrity/rankings/April/county_dept").status_code == 422
+
+
+# -- the ranking as a PDF document -------------------------------------------------------------
+
+
+def test_a_published_ranking_downloads_as_a_pdf_with_every_row_and_its_publication(
+    client: Client, operator: User, evaluated: dict[str, GovBody]
+) -> None:
+    assert client.get(PORTAL + "pdf/").status_code == 404  # not published yet
+    publish_ranking(APRIL, "county_dept", operator, note="月度通报")
+    assert PORTAL + "pdf/" in client.get(PORTAL).content.decode()
+    response = client.get(PORTAL + "pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    text = pdf_text(response.content).replace("\n", "")
+    assert "示范县2026年4月县直部门政务诚信评价排名" in text
+    assert "发布" in text and "内部稿" not in text and "说明：月度通报" in text
+    for name, score in (
+        ("示范县教育局", "101.00"),
+        ("示范县水利局", "100.00"),
+        ("示范县财政局", "97.00"),
+    ):
+        assert name in text and score in text
+    assert "A（诚信）" in text
+    assert "示范县表彰决定" not in text  # the ranking carries no event details
+    # another level of the same month stays unpublished
+    assert client.get("/integrity/rankings/2026-04/township/pdf/").status_code == 404
+
+
+def test_the_credit_office_prints_an_unpublished_ranking_as_an_internal_draft(
+    client: Client, operator: User, market_submitter: User, evaluated: dict[str, GovBody]
+) -> None:
+    url = "/office/integrity/rankings/2026-04/county_dept/pdf/"
+    assert client.get(url).status_code == 302  # login first
+    client.force_login(market_submitter)
+    assert client.get(url).status_code == 403
+    client.force_login(operator)
+    page = client.get("/office/integrity/evaluations/?month=2026-04").content.decode()
+    assert url in page and "PDF（内部稿）" in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content).replace("\n", "")
+    assert "内部稿" in text and "示范县教育局" in text
+    assert AuditEvent.objects.filter(
+        action=AuditAction.EXPORT,
+        actor=operator,
+        summary="下载2026年4月县直部门政务诚信排名（PDF）",
+    ).exists()
+    assert client.get("/office/integrity/rankings/2026-05/county_dept/pdf/").status_code == 404
+
+
+def test_no_ranking_pdf_is_made_without_a_chinese_font(
+    client: Client, operator: User, evaluated: dict[str, GovBody], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish_ranking(APRIL, "county_dept", operator)
+    monkeypatch.setattr(pdf, "cjk_families", lambda: [])
+    response = client.get(PORTAL + "pdf/")
+    assert response.status_code == 503
+    assert "本机未安装中文字体" in response.content.decode()
+    assert client.get(PORTAL).status_code == 200  # the page itself is unaffected
 
 
 # -- running a month from the page --------------------------------------------------------------

@@ -12,6 +12,7 @@ import datetime
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,9 @@ __all__ = [
     "cjk_families",
     "ensure_cjk_font",
     "export_report",
+    "ranking_document",
     "render_pdf",
+    "render_ranking_pdf",
     "report_document",
 ]
 
@@ -133,6 +136,40 @@ class LocalOnlyFetcher:
 
 def render_pdf(report: dict[str, Any]) -> bytes:
     """The report as PDF bytes; IntegrityError when Chinese cannot be drawn."""
+    return _pdf(lambda fonts: report_document(report, fonts=fonts))
+
+
+def ranking_document(
+    ranking: dict[str, Any],
+    publication: Any,
+    window_months: int,
+    *,
+    fonts: list[str] | None = None,
+) -> str:
+    """A level's ranking of a month as one HTML document; without ``publication`` it is marked
+    as an unpublished internal draft."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    return render_to_string(
+        "integrity/ranking_document.html",
+        {
+            "ranking": ranking,
+            "publication": publication,
+            "window_months": window_months,
+            "generated_at": timezone.localtime(),
+            "REGION_NAME": settings.REGION_NAME,
+            "font_family": _css_families(list(fonts or PREFERRED_FONTS[:2])),
+        },
+    )
+
+
+def render_ranking_pdf(ranking: dict[str, Any], publication: Any, window_months: int) -> bytes:
+    """The ranking as PDF bytes; IntegrityError when Chinese cannot be drawn."""
+    return _pdf(lambda fonts: ranking_document(ranking, publication, window_months, fonts=fonts))
+
+
+def _pdf(document: Callable[[list[str]], str]) -> bytes:
     fonts = ensure_cjk_font()
     try:
         from weasyprint import HTML
@@ -141,8 +178,7 @@ def render_pdf(report: dict[str, Any]) -> bytes:
             f"无法生成PDF：WeasyPrint 或其依赖的 Pango 库不可用（{exc}）。"
             "请按《安装与运行》说明安装 libpango-1.0-0、libpangoft2-1.0-0 后重试。"
         ) from None
-    document = report_document(report, fonts=fonts)
-    pdf = HTML(string=document, url_fetcher=_fetcher()).write_pdf()
+    pdf = HTML(string=document(fonts), url_fetcher=_fetcher()).write_pdf()
     assert isinstance(pdf, bytes)
     return pdf
 

@@ -29,8 +29,14 @@ report_urls: list = [  # type: ignore[type-arg]
         views.report_pdf,
         name="report_pdf",
     ),
+    path(
+        "office/integrity/rankings/<str:month>/<str:level>/pdf/",
+        views.ranking_draft_pdf,
+        name="ranking_draft_pdf",
+    ),
     path("integrity/", views.hub, name="hub"),
     path("integrity/rankings/<str:month>/<str:level>/", views.ranking, name="ranking"),
+    path("integrity/rankings/<str:month>/<str:level>/pdf/", views.ranking_pdf, name="ranking_pdf"),
 ]
 
 # -- warnings, dishonest bodies (watch_views.py) --

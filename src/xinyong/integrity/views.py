@@ -327,13 +327,11 @@ def report_pdf(request: HttpRequest, body_id: int, month: str) -> HttpResponse:
         obj=body,
         detail={"month": data["month"]},
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    filename = f"{data['body']['name']}-{data['month']}-政务诚信评价报告.pdf"
-    response["Content-Disposition"] = (
-        f'attachment; filename="integrity-report-{data["month"]}.pdf"; '
-        f"filename*=UTF-8''{_quote(filename)}"
+    return _pdf_response(
+        content,
+        f"integrity-report-{data['month']}.pdf",
+        f"{data['body']['name']}-{data['month']}-政务诚信评价报告.pdf",
     )
-    return response
 
 
 def _quote(text: str) -> str:
@@ -356,14 +354,19 @@ def hub(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
-def ranking(request: HttpRequest, month: str, level: str) -> HttpResponse:
+def _published(month: str, level: str) -> tuple[datetime.date, RankingPublication]:
     day = _month_or_404(month)
     if level not in BodyLevel.values:
         raise Http404("层级不存在")
     publication = reports.live_publication(day, level)
     if publication is None:
         raise Http404("该排名未发布")
+    return day, publication
+
+
+@require_safe
+def ranking(request: HttpRequest, month: str, level: str) -> HttpResponse:
+    day, publication = _published(month, level)
     return render(
         request,
         "integrity/portal_ranking.html",
@@ -374,3 +377,64 @@ def ranking(request: HttpRequest, month: str, level: str) -> HttpResponse:
             "window_months": model_for(day).window_months,
         },
     )
+
+
+@require_safe
+def ranking_pdf(request: HttpRequest, month: str, level: str) -> HttpResponse:
+    """A published ranking as a PDF document (public, like its page)."""
+    day, publication = _published(month, level)
+    return _ranking_pdf(request, day, level, publication, "integrity/portal_pdf_unavailable.html")
+
+
+@office_view
+@require_safe
+def ranking_draft_pdf(request: HttpRequest, month: str, level: str) -> HttpResponse:
+    """Any evaluated ranking as a PDF for the credit office, marked as an internal draft until
+    published (for the meeting that decides to publish it)."""
+    ensure_operator(request.user, what="下载政务诚信排名", request=request)
+    day = _month_or_404(month)
+    if level not in BodyLevel.values:
+        raise Http404("层级不存在")
+    response = _ranking_pdf(
+        request, day, level, reports.live_publication(day, level), "integrity/report_missing.html"
+    )
+    if response["Content-Type"] == "application/pdf":
+        record_request(
+            request,
+            AuditAction.EXPORT,
+            f"下载{reports.month_label(day)}{reports.level_name(level)}政务诚信排名（PDF）",
+            detail={"month": f"{day:%Y-%m}", "level": level},
+        )
+    return response
+
+
+def _ranking_pdf(
+    request: HttpRequest,
+    day: datetime.date,
+    level: str,
+    publication: RankingPublication | None,
+    unavailable: str,
+) -> HttpResponse:
+    from xinyong.integrity.pdf import render_ranking_pdf
+
+    ranking = reports.level_ranking(day, level)
+    if not ranking["count"]:
+        raise Http404(f"{reports.month_label(day)}没有{reports.level_name(level)}的评价结果")
+    try:
+        content = render_ranking_pdf(ranking, publication, model_for(day).window_months)
+    except IntegrityError as exc:
+        # The server lacks a Chinese font: a PDF of empty boxes would mislead, so say so.
+        return render(request, unavailable, {"nav": NAV, "reason": str(exc)}, status=503)
+    return _pdf_response(
+        content,
+        f"integrity-ranking-{day:%Y-%m}-{level}.pdf",
+        f"{ranking['month_label']}{ranking['level_name']}政务诚信评价排名.pdf",
+    )
+
+
+def _pdf_response(content: bytes, ascii_name: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{_quote(name)}"
+    )
+    return response
