@@ -124,11 +124,21 @@ def single_checks(
         "trivial": baseline,
         "check": figures,
         "rps_ratio_to_trivial": round(ratio, 3),
+        # (server + client CPU of a trivial request) / (the same for a check): what the rate
+        # ratio comes to when both runs are CPU-bound (ADR 0010)
+        "cpu_ratio_to_trivial": _cpu_ratio(baseline, figures),
         "goal_ratio": 0.5,
         "goal_p99_ms": 50,
         "ratio_met": ratio >= 0.5,
         "p99_met": figures["p99_ms"] < 50,
     }
+
+
+def _cpu_ratio(trivial: dict[str, float], check: dict[str, float]) -> float | None:
+    def cost(figures: dict[str, float]) -> float:
+        return figures["server_cpu_ms_per_request"] + figures["client_cpu_ms_per_request"]
+
+    return round(cost(trivial) / cost(check), 3) if cost(check) else None
 
 
 def _synthetic_codes(count: int, rng: random.Random) -> list[str]:

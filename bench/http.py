@@ -17,6 +17,8 @@ from pathlib import Path
 from bench.common import ROOT
 
 XINYONG = [sys.executable, "-m", "xinyong.cli"]
+#: port -> pid of the ``xinyong serve`` started by ``serving`` (for the server's CPU time)
+_SERVERS: dict[int, int] = {}
 #: (method, path, body, headers) of one request.
 Request = tuple[str, str, bytes | None, dict[str, str]]
 
@@ -47,6 +49,7 @@ def serving(env: dict[str, str], threads: int, workers: int = 1) -> Iterator[int
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    _SERVERS[port] = server.pid
     try:
         deadline = time.time() + 60
         while True:
@@ -62,8 +65,32 @@ def serving(env: dict[str, str], threads: int, workers: int = 1) -> Iterator[int
             time.sleep(0.3)
         yield port
     finally:
+        _SERVERS.pop(port, None)
         server.terminate()
         server.wait(timeout=30)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children (``--workers`` forks), from
+    /proc; 0 where /proc is not available."""
+    import os
+
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return 0.0
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after the command: state, ppid, …; utime and stime are fields 14 and 15 of stat
+        if int(entry) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def gets(paths: Sequence[str], headers: dict[str, str] | None = None) -> list[Request]:
@@ -106,12 +133,17 @@ def load(
             errors += bad
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    server = _SERVERS.get(port)
+    server_cpu = tree_cpu_seconds(server) if server else 0.0
+    client_cpu = time.process_time()
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    client_cpu = time.process_time() - client_cpu
+    server_cpu = (tree_cpu_seconds(server) - server_cpu) if server else 0.0
     latencies.sort()
     q = statistics.quantiles(latencies, n=100)
     return {
@@ -121,6 +153,10 @@ def load(
         "p50_ms": round(q[49] * 1000, 1),
         "p95_ms": round(q[94] * 1000, 1),
         "p99_ms": round(q[98] * 1000, 1),
+        # CPU per request: steadier than rates on a shared machine, and what a rate ratio is
+        # made of when the server is CPU-bound (ADR 0010).
+        "server_cpu_ms_per_request": round(server_cpu / len(latencies) * 1000, 2),
+        "client_cpu_ms_per_request": round(client_cpu / len(latencies) * 1000, 2),
     }
 
 
