@@ -183,6 +183,79 @@ def test_an_undone_report_after_the_due_date_marks_the_pledge_unkept_at_once(
     assert pledge.unkept_event is not None and pledge.unkept_event.event_date == D(2026, 5, 1)
 
 
+def test_a_standing_pledge_reported_undone_is_unkept_and_each_new_breach_counts_again(
+    market_submitter: User, market_body: GovBody
+) -> None:
+    pledge = publish(market_submitter, market_body, title="企业开办一个工作日内办结", due_date=None)
+    services.report(
+        market_submitter,
+        pledge,
+        period="2026-03",
+        status="ongoing",
+        text="全部按时办结",
+        today=D(2026, 4, 8),
+    )
+    assert services.check_overdue(D(2026, 12, 31)).marked == []  # no deadline to miss
+    services.report(
+        market_submitter,
+        pledge,
+        period="2026-04",
+        status="undone",
+        text="系统故障，3件超时",
+        today=D(2026, 5, 6),
+    )
+    pledge.refresh_from_db()
+    first = pledge.unkept_event
+    assert first is not None and pledge.status == PledgeStatus.UNFULFILLED
+    assert (first.kind, first.event_date, first.channel) == (
+        "commitment_unkept",
+        D(2026, 5, 6),
+        "self",
+    )
+    assert "长期承诺，报送2026年04月履约情况为“未履行”" in first.note
+    assert DishonestItem.objects.filter(event=first, rectified_on__isnull=True).exists()
+    # a second 未履行 while the breach is open is the same breach
+    services.report(
+        market_submitter,
+        pledge,
+        period="2026-05",
+        status="undone",
+        text="仍有2件超时",
+        today=D(2026, 6, 5),
+    )
+    assert IntegrityEvent.objects.filter(kind="commitment_unkept").count() == 1
+    # 已履行 rectifies it and the pledge stays in force (it has no end)
+    services.report(
+        market_submitter,
+        pledge,
+        period="2026-06",
+        status="done",
+        text="全部按时办结",
+        today=D(2026, 7, 6),
+    )
+    pledge.refresh_from_db()
+    first.refresh_from_db()
+    assert pledge.status == PledgeStatus.IN_FORCE and pledge.fulfilled_on is None
+    assert first.rectified_on == D(2026, 7, 6)
+    # a later 未履行 is a new breach with its own event
+    services.report(
+        market_submitter,
+        pledge,
+        period="2026-07",
+        status="undone",
+        text="窗口人员不足，1件超时",
+        today=D(2026, 8, 5),
+    )
+    pledge.refresh_from_db()
+    second = pledge.unkept_event
+    assert second is not None and second.pk != first.pk and second.event_date == D(2026, 8, 5)
+    assert IntegrityEvent.objects.filter(kind="commitment_unkept").count() == 2
+    evaluate_month(D(2026, 8, 1))
+    # August: the open breach deducts 3, the first (rectified in July) no longer does; the five
+    # on-time reports in the window earn 0.25 each
+    assert score(market_body, "2026-08") == Decimal("98.25")
+
+
 def test_a_bad_report_changes_nothing(market_submitter: User, market_body: GovBody) -> None:
     pledge = publish(market_submitter, market_body)
     cases: list[tuple[dict[str, object], type[Exception], str]] = [

@@ -10,7 +10,8 @@ place in the integrity archive (政务诚信档案).
 * ``check_overdue`` — the daily job: a pledge past its due date whose latest report is not
   已履行 (or which has none) becomes an archive event ``commitment_unkept`` dated the day after
   the due date; the model lists that kind as dishonest, so the body gets a 失信事项 at once. A
-  later 已履行 report rectifies it (``archive.clear_event``).
+  later 已履行 report rectifies it (``archive.clear_event``). A standing pledge (no due date)
+  is unkept when the body reports 未履行, on the report day (origin ``pledge-undone:<report>``).
 * ``withdraw`` — nothing is deleted; a withdrawn pledge keeps its reason and its history, and
   an unkept event it already caused stays on the archive.
 
@@ -299,22 +300,50 @@ def _latest_status(pledge: Pledge, before: dt.date | None = None) -> str | None:
     return qs.order_by("-reported_on", "-id").values_list("status", flat=True).first()
 
 
-def _mark_unkept(pledge: Pledge, day: dt.date, latest: str | None, actor: Any) -> bool:
-    """Record the pledge as unkept on ``day`` when it is due and not kept; True if it was.
+def _mark_unkept(
+    pledge: Pledge,
+    day: dt.date,
+    latest: str | None,
+    actor: Any,
+    *,
+    reported: FulfilmentReport | None = None,
+) -> bool:
+    """Record the pledge as unkept when it is; True if it was.
+
+    A pledge with a due date is unkept the day after it (``days_after_due``) when its latest
+    report is one of ``unkept_statuses`` or there is none. A standing pledge (no due date) has
+    no deadline to miss: it is unkept when the body itself reports 未履行 (``reported``), on the
+    report day; once rectified by a 已履行 report, a later 未履行 is a new breach.
 
     Caller holds the pledge row locked. A pledge already marked is left alone, so that a
     rectification recorded on its event is never undone by a second run."""
-    rule = rule_of(pledge)
-    when = _unkept_day(pledge, rule)
-    if (
-        when is None
-        or day < when
-        or pledge.unkept_event_id is not None
-        or pledge.status != PledgeStatus.IN_FORCE
-        or (latest is not None and latest not in rule.unkept_statuses)
-    ):
+    if pledge.status != PledgeStatus.IN_FORCE:
         return False
-    why = "未报送履约情况" if latest is None else f"最近一次报送为“{ReportStatus(latest).label}”"
+    rule = rule_of(pledge)
+    if pledge.due_date is None:
+        if reported is None or reported.status != ReportStatus.UNDONE:
+            return False
+        when = day
+        origin = f"pledge-undone:{reported.pk}"
+        why = f"报送{reported.period:%Y年%m月}履约情况为“未履行”"
+        note = f"长期承诺，{why}"
+        headline = "未兑现"
+    else:
+        unkept_on = _unkept_day(pledge, rule)
+        if (
+            unkept_on is None
+            or day < unkept_on
+            or pledge.unkept_event_id is not None
+            or (latest is not None and latest not in rule.unkept_statuses)
+        ):
+            return False
+        when = unkept_on
+        origin = f"pledge:{pledge.pk}"
+        why = (
+            "未报送履约情况" if latest is None else f"最近一次报送为“{ReportStatus(latest).label}”"
+        )
+        note = f"兑现期限{pledge.due_date}已过，{why}"
+        headline = "逾期未兑现"
     try:
         event = archive.add_event(
             pledge.body,
@@ -322,8 +351,8 @@ def _mark_unkept(pledge: Pledge, day: dt.date, latest: str | None, actor: Any) -
             when,
             channel=SourceChannel.SELF,
             source_doc=pledge.source_doc,
-            origin=f"pledge:{pledge.pk}",
-            note=f"兑现期限{pledge.due_date}已过，{why}",
+            origin=origin,
+            note=note,
             actor=actor,
         )
     except IntegrityError as exc:
@@ -334,9 +363,9 @@ def _mark_unkept(pledge: Pledge, day: dt.date, latest: str | None, actor: Any) -
     audit(
         actor,
         AuditAction.UPDATE,
-        f"公开承诺{pledge.number}逾期未兑现，记入{pledge.body.name}政务诚信档案",
+        f"公开承诺{pledge.number}{headline}，记入{pledge.body.name}政务诚信档案",
         obj=pledge,
-        reason=f"兑现期限{pledge.due_date}，{why}",
+        reason=note,
         detail={"event": event.pk, "event_date": when.isoformat()},
     )
     if pledge.body.department_id is not None:
@@ -344,14 +373,14 @@ def _mark_unkept(pledge: Pledge, day: dt.date, latest: str | None, actor: Any) -
 
         department_id: int = pledge.body.department_id
         text = (
-            f"公开承诺{pledge.number}《{pledge.title}》兑现期限{pledge.due_date}已过，{why}，"
+            f"公开承诺{pledge.number}《{pledge.title}》{note}，"
             f"已记为承诺未兑现并列入失信政府机构名单事项；兑现后请报送“已履行”及证明材料。"
         )
         transaction.on_commit(
             lambda: notify_department(
                 department_id,
                 "pledge_unkept",
-                f"公开承诺逾期未兑现：{pledge.title}",
+                f"公开承诺{headline}：{pledge.title}",
                 text,
                 subject=pledge.body.subject,
                 link=f"/office/integrity/pledges/{pledge.number}/",
@@ -477,7 +506,7 @@ def add_report(
             if status == ReportStatus.DONE:
                 _fulfilled(pledge, day, user)
             else:
-                _mark_unkept(pledge, day, status, user)
+                _mark_unkept(pledge, day, status, user, reported=item)
     except Exception:
         discard(written)
         raise
