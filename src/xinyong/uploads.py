@@ -1,6 +1,7 @@
 """Evidence files (证明材料) uploaded with an application: checked whole, then stored.
 
-Used by objections (异议) and credit repair (信用修复). Every upload is read once, with a size
+Used by objections (异议), complaints (投诉), public commitments (公开承诺) and credit repair
+(信用修复). Every upload is read once, with a size
 bound, and checked by count, extension, size, emptiness and its first bytes (a renamed
 executable is not a PDF) against an :class:`UploadRule`; only when all files pass is anything
 written, under ``settings.DATA_DIR``. A failure while writing removes what was written.
@@ -29,13 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.db import models
+
 __all__ = [
     "SIGNATURES",
     "CheckedFile",
     "MaterialError",
+    "StoredFile",
     "UploadRule",
     "check_files",
     "discard",
+    "file_rows",
     "store_files",
 ]
 
@@ -154,6 +159,40 @@ def store_files(
         discard(written)
         raise
     return written
+
+
+class StoredFile(models.Model):
+    """The row of a stored file: its name as uploaded, where it lies, size, digest and type.
+    A concrete model adds the link to what the file belongs to."""
+
+    filename = models.CharField("文件名", max_length=255)
+    stored_path = models.CharField(max_length=500, editable=False)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    kind = models.CharField("类型", max_length=10)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+def file_rows(
+    model: type[StoredFile], written: Iterable[tuple[CheckedFile, Path]], **link: Any
+) -> list[Any]:
+    """Unsaved ``model`` rows for files ``store_files`` wrote, each with ``link`` (the owner)."""
+    return [
+        model(
+            filename=item.filename,
+            stored_path=str(path),
+            size=item.size,
+            sha256=item.sha256,
+            kind=item.kind,
+            **link,
+        )
+        for item, path in written
+    ]
 
 
 def discard(written: Iterable[tuple[CheckedFile, Path]]) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from xinyong.departments.models import Department, User
+from xinyong.casework import CaseMaterial, CaseQuerySet, CaseStep, FiledCase
+from xinyong.departments.models import Department
 from xinyong.subjects.models import Subject
 
 
@@ -35,15 +36,17 @@ class Finding(models.TextChoices):
     UNSUBSTANTIATED = "unsubstantiated", "投诉不属实"
 
 
-class ComplaintQuerySet(models.QuerySet["Complaint"]):
-    def open(self) -> ComplaintQuerySet:
-        return self.filter(status__in=OPEN_STATUSES)
+class ComplaintQuerySet(CaseQuerySet["Complaint"]):
+    """Complaints; ``open()``: those still being handled."""
 
 
-class Complaint(models.Model):
-    number = models.CharField("受理编号", max_length=24, unique=True)
-    # HMAC of the access code (查询码): the code itself is shown once and never stored.
-    access_hash = models.CharField(max_length=64, editable=False)
+class Complaint(FiledCase):
+    case_kind = "complaint"
+    kind_label = "投诉"
+    filer = "投诉企业"
+    number_prefix = "TS"
+    open_statuses = OPEN_STATUSES
+
     enterprise_name = models.CharField("投诉企业", max_length=200)
     enterprise_uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
     contact_name = models.CharField("联系人", max_length=100)
@@ -72,14 +75,9 @@ class Complaint(models.Model):
     category = models.CharField("投诉类别", max_length=12, choices=Category.choices)
     facts = models.TextField("事实与理由")
     claim = models.TextField("投诉请求（补偿救治请求）", blank=True)
-    filed_on = models.DateField("提交日期")
-    filed_at = models.DateTimeField("提交时间", auto_now_add=True)
-    rules_version = models.CharField("规则版本", max_length=20)
-    rule_from = models.DateField("适用规则施行日期")
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
-    due_date = models.DateField("本步期限", null=True, blank=True)
     # The responsible body the credit office assigned the complaint to.
     department = models.ForeignKey(
         Department,
@@ -94,7 +92,6 @@ class Complaint(models.Model):
     answered_on = models.DateField("答复日期", null=True, blank=True)
     finding = models.CharField("办结结论", max_length=16, choices=Finding.choices, blank=True)
     finding_reason = models.TextField("结论理由", blank=True)
-    closed_on = models.DateField("办结日期", null=True, blank=True)
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -113,13 +110,6 @@ class Complaint(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"投诉{self.number}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
     @property
     def handler_name(self) -> str:
         return self.department.name if self.department is not None else "信用办（待转办）"
@@ -133,17 +123,12 @@ class StepKind(models.TextChoices):
     NOTE = "note", "备注"
 
 
-class ComplaintStep(models.Model):
+class ComplaintStep(CaseStep):
     """One step of a complaint: who, when, what; every step is shown to the complainant."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField("步骤", max_length=10, choices=StepKind.choices)
-    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField("办理单位/人", max_length=200)
-    at = models.DateTimeField("时间", auto_now_add=True)
-    day = models.DateField("日期")
-    note = models.TextField("说明", blank=True)
-    due_date = models.DateField("下一步期限", null=True, blank=True)
 
     class Meta:
         verbose_name = "投诉办理步骤"
@@ -154,20 +139,12 @@ class ComplaintStep(models.Model):
         return f"{self.complaint} {self.get_kind_display()}"
 
 
-class ComplaintMaterial(models.Model):
+class ComplaintMaterial(CaseMaterial):
     """A file the complainant supplied, stored under the data directory."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="materials")
-    filename = models.CharField("文件名", max_length=255)
-    stored_path = models.CharField(max_length=500, editable=False)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    kind = models.CharField("类型", max_length=10)
 
     class Meta:
         verbose_name = "投诉材料"
         verbose_name_plural = "投诉材料"
         ordering = ["complaint", "id"]
-
-    def __str__(self) -> str:
-        return self.filename

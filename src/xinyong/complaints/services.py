@@ -20,16 +20,14 @@ reads the integrity archive, to which a substantiated complaint is added when it
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, cast
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from xinyong import casework
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import client_ip
 from xinyong.audit.services import record as audit
@@ -46,13 +44,8 @@ from xinyong.complaints.models import (
 from xinyong.complaints.rules import ComplaintRule, rule_on
 from xinyong.core import uscc
 from xinyong.departments.models import Department
-from xinyong.departments.permissions import (
-    ensure_can_act_for,
-    ensure_operator,
-    scope_to_user,
-)
+from xinyong.departments.permissions import ensure_can_act_for, ensure_operator, scope_to_user
 from xinyong.subjects.models import Subject, SubjectKind
-from xinyong.uploads import check_files, discard, store_files
 
 __all__ = [
     "ACCESS_DENIED",
@@ -73,32 +66,17 @@ __all__ = [
     "rule_of",
 ]
 
-from xinyong.casework import (
-    ACCESS_DENIED,
-    CODE_ALPHABET,
-    CODE_LENGTH,
-    access_hash,
-    countdown,
-    format_code,
-    open_case,
-)
+from xinyong.casework import ACCESS_DENIED, countdown, is_overdue
 from xinyong.casework import due_after as _due
 from xinyong.casework import today_or as _today
 
 
-def _access_hash(number: str, code: str) -> str:
-    return access_hash("complaint", number, code)
-
-
-class ComplaintError(ValueError):
+class ComplaintError(casework.CaseError):
     """A complaint step is refused; the message says why, in Chinese."""
 
 
-class AccessDenied(ComplaintError):
+class AccessDenied(casework.CaseAccessDenied, ComplaintError):
     """A tracking number and access code that do not match (always the same message)."""
-
-    def __init__(self) -> None:
-        super().__init__(ACCESS_DENIED)
 
 
 @dataclass(frozen=True)
@@ -119,19 +97,6 @@ def rule_of(complaint: Complaint) -> ComplaintRule:
     return rule_on(complaint.filed_on)
 
 
-def is_overdue(complaint: Complaint, today: dt.date | None = None) -> bool:
-    return (
-        complaint.is_open and complaint.due_date is not None and complaint.due_date < _today(today)
-    )
-
-
-def _new_number(day: dt.date) -> str:
-    while True:
-        number = f"TS{day:%Y%m%d}{secrets.randbelow(10**6):06d}"
-        if not Complaint.objects.filter(number=number).exists():
-            return number
-
-
 def _unit_name(actor: Any) -> str:
     """Who acted, as the complainant sees it: the unit, never a staff member's account."""
     if getattr(actor, "pk", None):
@@ -139,7 +104,7 @@ def _unit_name(actor: Any) -> str:
             return "信用办"
         department = getattr(actor, "department", None)
         return department.name if department is not None else "信用办"
-    return "投诉企业"
+    return Complaint.filer
 
 
 def _step(
@@ -153,24 +118,20 @@ def _step(
     request: Any = None,
     action: str = AuditAction.UPDATE,
 ) -> ComplaintStep:
-    """One step: kept on the complaint and written to the audit log."""
-    step = ComplaintStep.objects.create(
-        complaint=complaint,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
+    """One step, shown to the complainant as done by the unit, never a staff member."""
+    step: ComplaintStep = casework.log_step(
+        ComplaintStep,
+        complaint,
+        kind,
+        actor,
+        day,
+        note,
         actor_name=_unit_name(actor),
-        day=day,
-        note=note,
-        due_date=due,
-    )
-    audit(
-        actor if getattr(actor, "pk", None) else "投诉企业",
-        action,
-        f"{complaint}：{StepKind(kind).label}",
-        obj=complaint,
-        reason=note[:500],
-        detail={"step": step.pk, "kind": kind, "status": complaint.status},
-        ip=client_ip(request),
+        audit_as=actor if getattr(actor, "pk", None) else Complaint.filer,
+        due=due,
+        request=request,
+        action=action,
+        audit_detail={"status": complaint.status},
     )
     return step
 
@@ -190,13 +151,9 @@ def _check_complainant(who: Complainant) -> str:
         raise ComplaintError(f"投诉企业的统一社会信用代码无效：{exc}") from None
     if not who.contact.strip():
         raise ComplaintError("请填写联系人")
-    phone, email = who.phone.strip(), who.email.strip()
-    if not phone and not email:
-        raise ComplaintError("请至少填写一种联系方式（联系电话或电子邮箱）")
-    if phone and not (7 <= sum(ch.isdigit() for ch in phone) <= 20):
-        raise ComplaintError("联系电话格式不正确")
-    if email and ("@" not in email or len(email) > 200 or " " in email):
-        raise ComplaintError("电子邮箱格式不正确")
+    problem = casework.contact_problem(who.phone.strip(), who.email.strip())
+    if problem:
+        raise ComplaintError(problem)
     return code
 
 
@@ -261,86 +218,47 @@ def file_complaint(
         raise ComplaintError("申请补偿救治的，请写明请求补偿或救治的内容")
     department, subject, name, tcode = resolve_target(target_department, target_name, target_code)
     rule = rule_on(day)
-    checked = check_files(list(uploads), rule.materials)
-    access = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     due = _due(day, rule.steps["assign"])
-    written: list[Any] = []
-    try:
-        with transaction.atomic():
-            number = _new_number(day)
-            complaint = Complaint.objects.create(
-                number=number,
-                access_hash=_access_hash(number, access),
-                enterprise_name=complainant.name.strip(),
-                enterprise_uscc=code,
-                contact_name=complainant.contact.strip()[:100],
-                contact_phone=complainant.phone.strip(),
-                contact_email=complainant.email.strip(),
-                target_department=department,
-                target_subject=subject,
-                target_name=name,
-                target_code=tcode,
-                category=category,
-                facts=facts,
-                claim=claim,
-                filed_on=day,
-                rules_version=rule.version,
-                rule_from=rule.effective_from,
-                due_date=due,
-            )
-            folder = Path(settings.DATA_DIR) / "complaints" / str(complaint.pk)
-            written = store_files(folder, checked)
-            ComplaintMaterial.objects.bulk_create(
-                [
-                    ComplaintMaterial(
-                        complaint=complaint,
-                        filename=item.filename,
-                        stored_path=str(path),
-                        size=item.size,
-                        sha256=item.sha256,
-                        kind=item.kind,
-                    )
-                    for item, path in written
-                ]
-            )
-            _step(
-                complaint,
-                StepKind.FILE,
-                None,
-                day,
-                f"在门户网站提交投诉，附材料{len(written)}份；信用办应在"
-                f"{rule.steps['assign']}个工作日内转办",
-                due=due,
-                request=request,
-                action=AuditAction.CREATE,
-            )
-    except Exception:
-        discard(written)
-        raise
-    return complaint, format_code(access)
+    with casework.filing(
+        Complaint,
+        ComplaintMaterial,
+        day=day,
+        rule=rule,
+        uploads=uploads,
+        enterprise_name=complainant.name.strip(),
+        enterprise_uscc=code,
+        contact_name=complainant.contact.strip()[:100],
+        contact_phone=complainant.phone.strip(),
+        contact_email=complainant.email.strip(),
+        target_department=department,
+        target_subject=subject,
+        target_name=name,
+        target_code=tcode,
+        category=category,
+        facts=facts,
+        claim=claim,
+        due_date=due,
+    ) as filed:
+        _step(
+            filed.case,
+            StepKind.FILE,
+            None,
+            day,
+            f"在门户网站提交投诉，附材料{filed.materials}份；信用办应在"
+            f"{rule.steps['assign']}个工作日内转办",
+            due=due,
+            request=request,
+            action=AuditAction.CREATE,
+        )
+    return filed.case, filed.code
 
 
 # -- the complainant's view ---------------------------------------------------------------------
 
 
 def check_access(number: str, code: str, request: Any = None) -> Complaint:
-    """The complaint a tracking number and access code open; every attempt is audited.
-
-    The code is compared in constant time; a wrong number and a wrong code give the same
-    ``AccessDenied``.
-    """
-    complaint = open_case(
-        Complaint.objects.all(),
-        "complaint",
-        number,
-        code,
-        what="投诉进度查询",
-        who="投诉企业",
-        request=request,
-    )
-    if complaint is None:
-        raise AccessDenied()
-    return complaint
+    """The complaint a tracking number and access code open (``casework.open_case``)."""
+    return casework.open_case(Complaint, number, code, request, AccessDenied)
 
 
 def steps_of(complaint: Complaint) -> list[ComplaintStep]:
@@ -360,14 +278,16 @@ def queue_for(user: Any) -> ComplaintQuerySet:
 
 
 def ensure_can_view(user: Any, complaint: Complaint, request: Any = None) -> None:
-    """Operators see every complaint; a department only those assigned to it (403 + audit)."""
-    if getattr(user, "is_authenticated", False) and getattr(user, "is_operator", False):
-        ensure_operator(user, what="查看投诉", request=request)
-        return
-    ensure_can_act_for(user, complaint.department, what=f"查看{complaint}", request=request)
-    audit(
-        user, AuditAction.READ, f"{complaint}：承办单位查看", obj=complaint, ip=client_ip(request)
-    )
+    """Operators see every complaint; a department only those assigned to it (403 + audit),
+    and its look is audited."""
+    if casework.ensure_staff_can_view(user, complaint, request):
+        audit(
+            user,
+            AuditAction.READ,
+            f"{complaint}：承办单位查看",
+            obj=complaint,
+            ip=client_ip(request),
+        )
 
 
 def _locked(complaint: Complaint) -> Complaint:

@@ -7,10 +7,8 @@ message on the page.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,13 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import record_request
-from xinyong.casework import case_queue
+from xinyong.casework import case_queue, download_material, first_error, lookup
 from xinyong.complaints import services
 from xinyong.complaints.forms import AnswerForm, AssignForm, CloseForm, ComplaintForm, ProgressForm
 from xinyong.complaints.models import Complaint, Status
 from xinyong.complaints.rules import rule_on
 from xinyong.ingest.views import office_view
-from xinyong.uploads import MaterialError, download
+from xinyong.uploads import MaterialError
 
 PER_PAGE = 30
 
@@ -72,28 +70,20 @@ def file(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest) -> HttpResponse:
     form = ProgressForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            complaint = services.check_access(
-                form.cleaned_data["number"], form.cleaned_data["code"], request
-            )
-        except services.AccessDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            return render(
-                request,
-                "complaints/portal_progress.html",
-                {
-                    "complaint": complaint,
-                    "steps": services.steps_of(complaint),
-                    "countdown": services.countdown(complaint.due_date)
-                    if complaint.is_open
-                    else "",
-                    "overdue": services.is_overdue(complaint),
-                    "nav": "complaints",
-                },
-            )
-    return render(request, "complaints/portal_lookup.html", {"form": form, "nav": "complaints"})
+    complaint = lookup(request, form, services.check_access)
+    if complaint is None:
+        return render(request, "complaints/portal_lookup.html", {"form": form, "nav": "complaints"})
+    return render(
+        request,
+        "complaints/portal_progress.html",
+        {
+            "complaint": complaint,
+            "steps": services.steps_of(complaint),
+            "countdown": services.countdown(complaint.due_date) if complaint.is_open else "",
+            "overdue": services.is_overdue(complaint),
+            "nav": "complaints",
+        },
+    )
 
 
 # -- office -------------------------------------------------------------------------------------
@@ -102,14 +92,7 @@ def progress(request: HttpRequest) -> HttpResponse:
 @office_view
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    context = case_queue(
-        request,
-        services.queue_for(request.user),
-        Status,
-        "complaint",
-        services.is_overdue,
-        PER_PAGE,
-    )
+    context = case_queue(request, services.queue_for(request.user), Status, "complaint", PER_PAGE)
     return render(request, "complaints/office_queue.html", {**context, "nav": "complaints"})
 
 
@@ -153,10 +136,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _first_error(form: forms.Form) -> str:
-    return str(next(iter(form.errors.values()))[0])
-
-
 @office_view
 @require_POST
 def step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -166,7 +145,7 @@ def step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "assign":
             assign_form = AssignForm(request.POST)
             if not assign_form.is_valid():
-                raise services.ComplaintError(_first_error(assign_form))
+                raise services.ComplaintError(first_error(assign_form))
             services.assign(
                 request.user,
                 complaint,
@@ -178,7 +157,7 @@ def step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "answer":
             answer_form = AnswerForm(request.POST)
             if not answer_form.is_valid():
-                raise services.ComplaintError(_first_error(answer_form))
+                raise services.ComplaintError(first_error(answer_form))
             services.answer(
                 request.user, complaint, answer_form.cleaned_data["text"], request=request
             )
@@ -186,7 +165,7 @@ def step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "close":
             close_form = CloseForm(request.POST)
             if not close_form.is_valid():
-                raise services.ComplaintError(_first_error(close_form))
+                raise services.ComplaintError(first_error(close_form))
             services.close(
                 request.user,
                 complaint,
@@ -203,12 +182,4 @@ def step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @office_view
 @require_safe
 def material(request: HttpRequest, pk: int, mid: int) -> FileResponse:
-    complaint = _complaint(request, pk)
-    item = get_object_or_404(complaint.materials, pk=mid)
-    return download(
-        request,
-        complaint,
-        Path(item.stored_path),
-        item.filename,
-        f"{complaint}：下载材料“{item.filename}”",
-    )
+    return download_material(request, _complaint(request, pk), mid)

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 
+from xinyong.casework import CaseMaterial, CaseQuerySet, CaseStep, FiledCase
 from xinyong.departments.models import Department, User
 from xinyong.subjects.models import Subject
 
@@ -34,15 +35,17 @@ class Outcome(models.TextChoices):
     UPHELD = "upheld", "维持"
 
 
-class ObjectionQuerySet(models.QuerySet["Objection"]):
-    def open(self) -> ObjectionQuerySet:
-        return self.filter(status__in=OPEN_STATUSES)
+class ObjectionQuerySet(CaseQuerySet["Objection"]):
+    """Objections; ``open()``: those still being handled."""
 
 
-class Objection(models.Model):
-    number = models.CharField("受理编号", max_length=24, unique=True)
-    # HMAC of the access code (查询码): the code itself is shown once and never stored.
-    access_hash = models.CharField(max_length=64, editable=False)
+class Objection(FiledCase):
+    case_kind = "objection"
+    kind_label = "异议"
+    filer = "异议人"
+    number_prefix = "YY"
+    open_statuses = OPEN_STATUSES
+
     record = models.ForeignKey(
         "records.CreditRecord",
         verbose_name="异议的信用记录",
@@ -86,16 +89,11 @@ class Objection(models.Model):
     objector_code_masked = models.CharField("证件号码/代码（脱敏）", max_length=40, blank=True)
     reasons = models.TextField("异议理由")
     requested = models.TextField("请求更正的内容", blank=True)
-    filed_on = models.DateField("提交日期")
-    filed_at = models.DateTimeField("提交时间", auto_now_add=True)
     target_public = models.BooleanField("提交时处于公示中", default=False)
-    rules_version = models.CharField("规则版本", max_length=20)
-    rule_from = models.DateField("适用规则施行日期")
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
     stage_started = models.DateField("本步开始日期")
-    due_date = models.DateField("本步期限", null=True, blank=True)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     answered_on = models.DateField("答复日期", null=True, blank=True)
     answered_by = models.ForeignKey(
@@ -104,7 +102,6 @@ class Objection(models.Model):
     outcome = models.CharField("处理结果", max_length=10, choices=Outcome.choices, blank=True)
     outcome_reason = models.TextField("结果说明", blank=True)
     corrected_values = models.JSONField("更正内容", default=dict, blank=True)
-    closed_on = models.DateField("办结日期", null=True, blank=True)
     # Entries this objection put in 异议中 (ids), so closing resumes exactly those.
     suspended = models.JSONField(default=list, blank=True)
 
@@ -122,13 +119,6 @@ class Objection(models.Model):
             )
         ]
         indexes = [models.Index(fields=["status", "due_date"])]
-
-    def __str__(self) -> str:
-        return f"异议{self.number}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
 
     @property
     def target_label(self) -> str:
@@ -158,17 +148,12 @@ class StepKind(models.TextChoices):
     NOTE = "note", "备注"
 
 
-class ObjectionStep(models.Model):
+class ObjectionStep(CaseStep):
     """One step of an objection: who, when, what, note; shown to the objector when visible."""
 
     objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField("步骤", max_length=10, choices=StepKind.choices)
-    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     actor_name = models.CharField("办理人", max_length=200)
-    at = models.DateTimeField("时间", auto_now_add=True)
-    day = models.DateField("日期")
-    note = models.TextField("说明", blank=True)
-    due_date = models.DateField("下一步期限", null=True, blank=True)
     visible_to_objector = models.BooleanField("异议人可见", default=True)
     detail = models.JSONField(default=dict, blank=True)
 
@@ -181,23 +166,15 @@ class ObjectionStep(models.Model):
         return f"{self.objection} {self.get_kind_display()}"
 
 
-class Material(models.Model):
+class Material(CaseMaterial):
     """A file the objector supplied, stored under the data directory."""
 
     objection = models.ForeignKey(Objection, on_delete=models.PROTECT, related_name="materials")
-    filename = models.CharField("文件名", max_length=255)
-    stored_path = models.CharField(max_length=500, editable=False)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    kind = models.CharField("类型", max_length=10)
 
     class Meta:
         verbose_name = "异议材料"
         verbose_name_plural = "异议材料"
         ordering = ["objection", "id"]
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class NoticeQuerySet(models.QuerySet["CorrectionNotice"]):

@@ -8,7 +8,6 @@ message on the page.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import record_request
-from xinyong.casework import case_queue
+from xinyong.casework import case_queue, download_material, first_error, lookup
 from xinyong.catalog.model import CatalogError, default_catalog
 from xinyong.departments.permissions import ensure_operator
 from xinyong.ingest.views import office_view
@@ -31,7 +30,7 @@ from xinyong.objections.forms import AnswerForm, ObjectionForm, ProgressForm, Re
 from xinyong.objections.models import CorrectionNotice, Objection, Outcome, Status
 from xinyong.objections.rules import rule_on
 from xinyong.records.models import CreditRecord
-from xinyong.uploads import MaterialError, download
+from xinyong.uploads import MaterialError
 
 PER_PAGE = 30
 
@@ -124,26 +123,18 @@ def file_for_entry(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def progress(request: HttpRequest) -> HttpResponse:
     form = ProgressForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            objection = services.check_access(
-                form.cleaned_data["number"], form.cleaned_data["code"], request
-            )
-        except services.AccessDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            return render(
-                request,
-                "objections/portal_progress.html",
-                {
-                    "objection": objection,
-                    "steps": services.visible_steps(objection),
-                    "countdown": services.countdown(objection.due_date)
-                    if objection.is_open
-                    else "",
-                },
-            )
-    return render(request, "objections/portal_lookup.html", {"form": form})
+    objection = lookup(request, form, services.check_access)
+    if objection is None:
+        return render(request, "objections/portal_lookup.html", {"form": form})
+    return render(
+        request,
+        "objections/portal_progress.html",
+        {
+            "objection": objection,
+            "steps": services.visible_steps(objection),
+            "countdown": services.countdown(objection.due_date) if objection.is_open else "",
+        },
+    )
 
 
 @require_safe
@@ -159,14 +150,7 @@ def corrections(request: HttpRequest) -> HttpResponse:
 @office_view
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    context = case_queue(
-        request,
-        services.queue_for(request.user),
-        Status,
-        "objection",
-        services.is_overdue,
-        PER_PAGE,
-    )
+    context = case_queue(request, services.queue_for(request.user), Status, "objection", PER_PAGE)
     return render(request, "objections/office_queue.html", context)
 
 
@@ -257,8 +241,7 @@ def step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "answer":
             answer = AnswerForm(request.POST)
             if not answer.is_valid():
-                first = next(iter(answer.errors.values()))[0]
-                raise services.ObjectionError(str(first))
+                raise services.ObjectionError(first_error(answer))
             corrections = {}
             if objection.record is not None:
                 for key, _label, value in _record_fields(objection.record):
@@ -282,12 +265,4 @@ def step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @office_view
 @require_safe
 def material(request: HttpRequest, pk: int, mid: int) -> FileResponse:
-    objection = _objection(request, pk)
-    item = get_object_or_404(objection.materials, pk=mid)
-    return download(
-        request,
-        objection,
-        Path(item.stored_path),
-        item.filename,
-        f"{objection}：下载材料“{item.filename}”",
-    )
+    return download_material(request, _objection(request, pk), mid)

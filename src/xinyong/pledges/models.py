@@ -9,6 +9,7 @@ from django.db import models
 
 from xinyong.departments.fields import user_ref
 from xinyong.pledges.rules import REPORT_STATUS_LABELS, rule_on
+from xinyong.uploads import StoredFile
 
 
 class PledgeStatus(models.TextChoices):
@@ -120,22 +121,14 @@ class FulfilmentReport(models.Model):
         return rule_on(self.pledge.signed_on).on_time(self.period, self.reported_on)
 
 
-class ReportFile(models.Model):
+class ReportFile(StoredFile):
     """An evidence file (证明材料) of a report, stored under the data directory."""
 
     report = models.ForeignKey(
         FulfilmentReport, verbose_name="履约报送", on_delete=models.PROTECT, related_name="files"
     )
-    filename = models.CharField("文件名", max_length=255)
-    stored_path = models.CharField(max_length=500, editable=False)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    kind = models.CharField("类型", max_length=10)
 
     class Meta:
         verbose_name = "履约证明材料"
         verbose_name_plural = "履约证明材料"
         ordering = ["report", "id"]
-
-    def __str__(self) -> str:
-        return self.filename

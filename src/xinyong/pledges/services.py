@@ -53,7 +53,7 @@ from xinyong.pledges.models import (
     ReportStatus,
 )
 from xinyong.pledges.rules import PledgeRule, rule_on
-from xinyong.uploads import check_files, discard, store_files
+from xinyong.uploads import check_files, discard, file_rows, store_files
 
 __all__ = [
     "ACTOR",
@@ -464,19 +464,7 @@ def add_report(
             )
             folder = Path(settings.DATA_DIR) / "pledges" / str(item.pk)
             written = store_files(folder, checked)
-            ReportFile.objects.bulk_create(
-                [
-                    ReportFile(
-                        report=item,
-                        filename=f.filename,
-                        stored_path=str(path),
-                        size=f.size,
-                        sha256=f.sha256,
-                        kind=f.kind,
-                    )
-                    for f, path in written
-                ]
-            )
+            ReportFile.objects.bulk_create(file_rows(ReportFile, written, report=item))
             # Only last month's report is 报送上月履约信息 (the on-time bonus); an old or current
             # month's report is published but is no archive event.
             if rule.makes_event(month, day):

@@ -25,13 +25,11 @@ Every step is an ``ObjectionStep`` and an audit event; the objector sees the vis
 
 from __future__ import annotations
 
-from xinyong.casework import countdown, format_code
+from xinyong.casework import ACCESS_DENIED, countdown, format_code, is_overdue
 from xinyong.objections.services.common import (
-    ACCESS_DENIED,
     AccessDenied,
     ObjectionError,
     Objector,
-    is_overdue,
     rule_of,
     tied_entries,
 )

@@ -1,45 +1,27 @@
-"""Errors, deadlines and the step log shared by the objection services."""
+"""Errors, rules and the step log shared by the objection services."""
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
+from xinyong import casework
 from xinyong.audit.models import AuditAction
-from xinyong.audit.services import client_ip
-from xinyong.audit.services import record as audit
-from xinyong.casework import (
-    ACCESS_DENIED,
-    access_hash,
-)
-from xinyong.casework import today_or as _today
 from xinyong.lists.models import ListEntry
-from xinyong.objections.models import (
-    Objection,
-    ObjectionStep,
-    StepKind,
-)
+from xinyong.objections.models import Objection, ObjectionStep
 from xinyong.objections.rules import ObjectionRule, rule_on
 from xinyong.records.models import CreditRecord
 
 
-def _access_hash(number: str, code: str) -> str:
-    return access_hash("objection", number, code)
-
-
-class ObjectionError(ValueError):
+class ObjectionError(casework.CaseError):
     """An objection step is refused; the message says why, in Chinese."""
 
 
-class AccessDenied(ObjectionError):
+class AccessDenied(casework.CaseAccessDenied, ObjectionError):
     """A tracking number and access code that do not match (always the same message)."""
-
-    def __init__(self) -> None:
-        super().__init__(ACCESS_DENIED)
 
 
 @dataclass(frozen=True)
@@ -59,25 +41,12 @@ def rule_of(objection: Objection) -> ObjectionRule:
     return rule_on(objection.filed_on)
 
 
-def is_overdue(objection: Objection, today: dt.date | None = None) -> bool:
-    return (
-        objection.is_open and objection.due_date is not None and objection.due_date < _today(today)
-    )
-
-
-def _new_number(day: dt.date) -> str:
-    while True:
-        number = f"YY{day:%Y%m%d}{secrets.randbelow(10**6):06d}"
-        if not Objection.objects.filter(number=number).exists():
-            return number
-
-
 def _actor_name(actor: Any) -> str:
     if getattr(actor, "pk", None):
         return str(actor.get_username())
     if isinstance(actor, str):
         return actor
-    return "异议人"
+    return Objection.filer
 
 
 def _step(
@@ -93,26 +62,22 @@ def _step(
     action: str = AuditAction.UPDATE,
     detail: dict[str, Any] | None = None,
 ) -> ObjectionStep:
-    """One step: kept on the objection and written to the audit log."""
-    step = ObjectionStep.objects.create(
-        objection=objection,
-        kind=kind,
-        actor=actor if getattr(actor, "pk", None) else None,
+    """One step, named after the staff member who took it; ``visible``: to the objector."""
+    step: ObjectionStep = casework.log_step(
+        ObjectionStep,
+        objection,
+        kind,
+        actor,
+        day,
+        note,
         actor_name=_actor_name(actor),
-        day=day,
-        note=note,
-        due_date=due,
+        audit_as=actor if actor is not None else Objection.filer,
+        due=due,
+        request=request,
+        action=action,
+        audit_detail=detail or {},
         visible_to_objector=visible,
         detail=detail or {},
-    )
-    audit(
-        actor if actor is not None else "异议人",
-        action,
-        f"{objection}：{StepKind(kind).label}",
-        obj=objection,
-        reason=note,
-        detail={"step": step.pk, "kind": kind, **(detail or {})},
-        ip=client_ip(request),
     )
     return step
 

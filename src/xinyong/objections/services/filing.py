@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, cast
 
-from django.conf import settings
-from django.db import transaction
-
+from xinyong import casework
 from xinyong.audit.models import AuditAction
 from xinyong.casework import due_after as _due
-from xinyong.casework import format_code, open_case
-from xinyong.casework import new_code as _new_code
+from xinyong.casework import today_or as _today
 from xinyong.core import ric, uscc
-from xinyong.departments.permissions import (
-    PermissionDenied,
-    ensure_can_act_for,
-    ensure_operator,
-    scope_to_user,
-)
+from xinyong.departments.permissions import PermissionDenied, ensure_operator, scope_to_user
 from xinyong.lists.models import ListEntry
 from xinyong.objections.models import (
     OPEN_STATUSES,
@@ -38,15 +29,11 @@ from xinyong.objections.services.common import (
     AccessDenied,
     ObjectionError,
     Objector,
-    _access_hash,
-    _new_number,
     _step,
     _target_public,
-    _today,
 )
 from xinyong.records.models import CreditRecord, RecordStatus
 from xinyong.subjects.identity import pii_box
-from xinyong.uploads import check_files, discard, store_files
 
 
 def portal_refusal(
@@ -92,13 +79,9 @@ def _check_objector(objector: Objector) -> tuple[str, str, str]:
         raise ObjectionError("请填写异议人姓名或名称")
     if len(name) > 200:
         raise ObjectionError("异议人姓名或名称过长（最多200个字符）")
-    phone, email = objector.phone.strip(), objector.email.strip()
-    if not phone and not email:
-        raise ObjectionError("请至少填写一种联系方式（联系电话或电子邮箱）")
-    if phone and not (7 <= sum(ch.isdigit() for ch in phone) <= 20):
-        raise ObjectionError("联系电话格式不正确")
-    if email and ("@" not in email or len(email) > 200 or " " in email):
-        raise ObjectionError("电子邮箱格式不正确")
+    problem = casework.contact_problem(objector.phone.strip(), objector.email.strip())
+    if problem:
+        raise ObjectionError(problem)
     code = objector.code.strip().upper().replace(" ", "")
     if not code:
         raise ObjectionError("请填写异议人的身份证号码或统一社会信用代码")
@@ -154,100 +137,62 @@ def file_objection(
         raise ObjectionError("异议理由或请求更正的内容过长（各最多5000字）")
     code_hash, cipher, masked = _check_objector(objector)
     rule = rule_on(day)
-    checked = check_files(list(uploads), rule.materials)
     department, note = _route(record, entry)
     subject = record.subject if record is not None else entry.subject if entry else None
-    access = _new_code()
     due = _due(day, rule.steps["accept"])
     actor: Any = user if user is not None else getattr(request, "user", None)
-    written: list[Any] = []
-    try:
-        with transaction.atomic():
-            number = _new_number(day)
-            objection = Objection.objects.create(
-                number=number,
-                access_hash=_access_hash(number, access),
-                record=record,
-                entry=entry,
-                subject=subject,
-                department=department,
-                routing_note=note,
-                channel=channel,
-                filed_by=user if getattr(user, "pk", None) else None,
-                objector_name=objector.name.strip(),
-                objector_phone=objector.phone.strip(),
-                objector_email=objector.email.strip(),
-                objector_code_hash=code_hash,
-                objector_code_cipher=cipher,
-                objector_code_masked=masked,
-                reasons=reasons,
-                requested=requested,
-                filed_on=day,
-                target_public=_target_public(record, entry, day),
-                rules_version=rule.version,
-                rule_from=rule.effective_from,
-                stage_started=day,
-                due_date=due,
-            )
-            folder = Path(settings.DATA_DIR) / "objections" / str(objection.pk)
-            written = store_files(folder, checked)
-            Material.objects.bulk_create(
-                [
-                    Material(
-                        objection=objection,
-                        filename=item.filename,
-                        stored_path=str(path),
-                        size=item.size,
-                        sha256=item.sha256,
-                        kind=item.kind,
-                    )
-                    for item, path in written
-                ]
-            )
-            how = "信用办代为登记" if user is not None else "在门户网站提交"
-            _step(
-                objection,
-                StepKind.FILE,
-                actor if user is not None else "异议人",
-                day,
-                f"{how}异议，附材料{len(written)}份；信用办应在{rule.steps['accept']}个工作日内"
-                f"决定是否受理",
-                due=due,
-                request=request,
-                action=AuditAction.CREATE,
-                detail={"channel": channel, "target_public": objection.target_public},
-            )
-            if rule.suspend_from == "filing":
-                from xinyong.objections.services.workflow import _suspend
+    with casework.filing(
+        Objection,
+        Material,
+        day=day,
+        rule=rule,
+        uploads=uploads,
+        record=record,
+        entry=entry,
+        subject=subject,
+        department=department,
+        routing_note=note,
+        channel=channel,
+        filed_by=user if getattr(user, "pk", None) else None,
+        objector_name=objector.name.strip(),
+        objector_phone=objector.phone.strip(),
+        objector_email=objector.email.strip(),
+        objector_code_hash=code_hash,
+        objector_code_cipher=cipher,
+        objector_code_masked=masked,
+        reasons=reasons,
+        requested=requested,
+        target_public=_target_public(record, entry, day),
+        stage_started=day,
+        due_date=due,
+    ) as filed:
+        objection = filed.case
+        how = "信用办代为登记" if user is not None else "在门户网站提交"
+        _step(
+            objection,
+            StepKind.FILE,
+            actor if user is not None else Objection.filer,
+            day,
+            f"{how}异议，附材料{filed.materials}份；信用办应在{rule.steps['accept']}个工作日内"
+            f"决定是否受理",
+            due=due,
+            request=request,
+            action=AuditAction.CREATE,
+            detail={"channel": channel, "target_public": objection.target_public},
+        )
+        if rule.suspend_from == "filing":
+            from xinyong.objections.services.workflow import _suspend
 
-                _suspend(objection, actor, day, request)
-    except Exception:
-        discard(written)
-        raise
-    return objection, format_code(access)
+            _suspend(objection, actor, day, request)
+    return objection, filed.code
 
 
 # -- the objector's view ------------------------------------------------------------------------
 
 
 def check_access(number: str, code: str, request: Any = None) -> Objection:
-    """The objection a tracking number and access code open; every attempt is audited.
-
-    The code is compared in constant time; a wrong number and a wrong code give the same
-    ``AccessDenied``.
-    """
-    objection = open_case(
-        Objection.objects.all(),
-        "objection",
-        number,
-        code,
-        what="异议进度查询",
-        who="异议人",
-        request=request,
-    )
-    if objection is None:
-        raise AccessDenied()
-    return objection
+    """The objection a tracking number and access code open (``casework.open_case``)."""
+    return casework.open_case(Objection, number, code, request, AccessDenied)
 
 
 def visible_steps(objection: Objection) -> list[ObjectionStep]:
@@ -268,12 +213,10 @@ def queue_for(user: Any) -> ObjectionQuerySet:
 
 
 def ensure_can_view(user: Any, objection: Objection, request: Any = None) -> None:
-    """Operators see every objection; a department only those routed to it (403 + audit)."""
-    if getattr(user, "is_authenticated", False) and getattr(user, "is_operator", False):
-        ensure_operator(user, what="查看异议", request=request)
-        return
-    ensure_can_act_for(user, objection.department, what=f"查看{objection}", request=request)
-    if objection.status in (Status.SUBMITTED, Status.REFUSED):
+    """Operators see every objection; a department only those routed to it (403 + audit),
+    once accepted."""
+    as_department = casework.ensure_staff_can_view(user, objection, request)
+    if as_department and objection.status in (Status.SUBMITTED, Status.REFUSED):
         raise PermissionDenied(f"{objection}尚未受理转办，暂不能查看")
 
 

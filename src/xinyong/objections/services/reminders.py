@@ -6,6 +6,7 @@ import datetime as dt
 
 from xinyong.casework import countdown
 from xinyong.casework import due_after as _due
+from xinyong.casework import today_or as _today
 from xinyong.objections.models import (
     Objection,
     Reminder,
@@ -14,7 +15,6 @@ from xinyong.objections.models import (
 )
 from xinyong.objections.services.common import (
     _step,
-    _today,
     rule_of,
 )
 

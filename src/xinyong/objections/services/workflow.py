@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from xinyong.audit.models import AuditAction
 from xinyong.casework import due_after as _due
+from xinyong.casework import today_or as _today
 from xinyong.core import ric
 from xinyong.core.publicity import add_months
 from xinyong.departments.permissions import (
@@ -28,7 +29,6 @@ from xinyong.objections.models import (
 from xinyong.objections.services.common import (
     ObjectionError,
     _step,
-    _today,
     rule_of,
     tied_entries,
 )
