@@ -162,6 +162,34 @@ def test_a_line_can_mask_an_id_number() -> None:
     assert format_line(check_code(USCC), mask_id=True).startswith(USCC)
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "330122 19800202 0029",
+        "330122-19800202-0029",
+        "330122\u300019800202\u30000029",
+        "ID330122198002020029",
+        "sfz330122198002020029",
+        "330122198002020029abc",
+    ],
+)
+def test_id_numbers_in_free_text_are_masked_however_they_are_written(written: str) -> None:
+    from xinyong.core import ric
+
+    number = "330122198002020029"
+    assert ric.is_valid(number)
+    masked = ric.mask_in_text(f"当事人（{written}）")
+    assert "3301**********0029" in masked
+    assert "19800202" not in masked
+
+
+def test_grouped_digits_that_are_no_id_number_are_left_alone() -> None:
+    from xinyong.core import ric
+
+    for text in ("金额 100 200 300 400 500 600 元", "2026-01-01至2026-12-31 共12期"):
+        assert ric.mask_in_text(text) == text
+
+
 # --- xinyong check-code ------------------------------------------------------
 
 

@@ -330,16 +330,22 @@ def matches_mask(masked: str, number: str) -> bool:
     return all(m == "*" or m == c for m, c in zip(masked, number, strict=True))
 
 
-#: A token shaped like an ID number: 17 digits and a check character, or 15 digits.
-_ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+#: An 18-character token shaped like an ID number, possibly written in groups (``330122
+#: 19800202 0029``, ``330122-19800202-0029``); letters around it do not hide it (``ID…``,
+#: ``sfz…``), only more digits do (a longer number is something else).
+_ID_18 = re.compile(r"(?<!\d)\d(?:[ \-\u00a0\u3000]?\d){16}[ \-\u00a0\u3000]?[\dXx](?![\dXx])")
+#: A 15-digit legacy number, written in one piece.
+_ID_15 = re.compile(r"(?<!\d)\d{15}(?![\dXx])")
+_GROUPING = re.compile(r"[ \-\u00a0\u3000]")
 
 
 def mask_in_text(text: str) -> str:
     """Mask every ID number found inside a text (free text, a cell typed in the wrong column).
 
     An 18-character token is masked even when mistyped, unless it is a valid 统一社会信用代码
-    that is not also a valid ID number; a 15-digit token only when it is a valid legacy number
-    (old 15-digit registration numbers are common in such texts).
+    that is not also a valid ID number; written in groups, only when it is a valid number (a
+    row of amounts or dates is not an ID). A 15-digit token only when it is a valid legacy
+    number (old 15-digit registration numbers are common in such texts).
 
     >>> mask_in_text("李某（身份证号11010519491231002X）")
     '李某（身份证号1101**********002X）'
@@ -347,15 +353,24 @@ def mask_in_text(text: str) -> str:
     '代码91350100M000100Y43，注册号330106000012345'
     >>> mask_in_text("号码110105194912310021有误")
     '号码1101**********0021有误'
+    >>> mask_in_text("ID11010519491231002X、110105-19491231-002x、110105 19491231 002X号")
+    'ID1101**********002X、1101**********002X、1101**********002X号'
+    >>> mask_in_text("金额100 200 300 400 500 600元，卡号6222021234567890123")
+    '金额100 200 300 400 500 600元，卡号6222021234567890123'
     """
     from xinyong.core import uscc
 
-    def one(match: re.Match[str]) -> str:
+    def eighteen(match: re.Match[str]) -> str:
         token = match.group(0)
-        if len(token) == 15:
-            return mask(token) if is_valid(token) else token
-        if uscc.is_valid(token) and not is_valid(token):
+        number = _GROUPING.sub("", token).upper()
+        if number != token.upper():
+            return mask(number) if is_valid(number) else token
+        if uscc.is_valid(number) and not is_valid(number):
             return token
         return mask(token)
 
-    return _ID_SHAPED.sub(one, text)
+    def fifteen(match: re.Match[str]) -> str:
+        token = match.group(0)
+        return mask(token) if is_valid(token) else token
+
+    return _ID_15.sub(fifteen, _ID_18.sub(eighteen, text))
