@@ -20,12 +20,14 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from xinyong.core.exceptions import InvalidCode
+from xinyong.keys import beyond_any_key
 
 __all__ = ["ApiError", "error_response", "install_error_handlers", "translate_validation_error"]
 
@@ -260,3 +262,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(InvalidCode, on_invalid_code)
     api.add_exception_handler(Throttled, on_throttled)
     api.add_exception_handler(HttpError, on_http_error)
+
+    def on_beyond_any_key(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if not beyond_any_key(exc):
+            raise exc
+        return error_response(api, request, 404, "not_found", "编号超出范围，没有对应的记录")
+
+    api.add_exception_handler(OverflowError, on_beyond_any_key)
+    api.add_exception_handler(DataError, on_beyond_any_key)

@@ -27,6 +27,7 @@ from xinyong.commitments.models import Commitment, CommitmentStatus
 from xinyong.departments.models import Department, User
 from xinyong.departments.permissions import visible_departments
 from xinyong.ingest.views import office_view
+from xinyong.keys import row_id
 from xinyong.portal import services as portal
 from xinyong.subjects.services import parse_query, subject_match
 
@@ -115,7 +116,7 @@ def office_sign(request: HttpRequest) -> HttpResponseBase:
         values = {"department": str(user.department_id or ""), "kind": "zmsx"}
         return render(request, "commitments/office_sign.html", _sign_context(request, values))
     values = {k: request.POST.get(k, "").strip() for k in request.POST}
-    department = visible_departments(user).filter(pk=_int(values.get("department")) or 0).first()
+    department = visible_departments(user).filter(pk=row_id(values.get("department")) or 0).first()
     if department is None:
         department = user.department
     signed_at = None
@@ -152,13 +153,6 @@ def office_sign(request: HttpRequest) -> HttpResponseBase:
         )
     messages.success(request, f"已登记信用承诺{c.number}")
     return redirect("commitments:office_detail", number=c.number)
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value or "")
-    except ValueError:
-        return None
 
 
 def _visible_or_404(request: HttpRequest, number: str) -> Commitment:
@@ -260,7 +254,7 @@ def office_coverage(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     month = _month(request.GET.get("month"))
     department = None
-    dept_id = _int(request.GET.get("department"))
+    dept_id = row_id(request.GET.get("department"))
     if dept_id:
         department = Department.objects.filter(pk=dept_id).first()
     if department is None and not user.is_operator:
@@ -332,7 +326,7 @@ def portal_new(request: HttpRequest) -> HttpResponse:
     values: dict[str, str] = {"kind": portal_kinds[0].code if portal_kinds else ""}
     if request.method == "POST":
         values = {k: request.POST.get(k, "").strip() for k in request.POST}
-        department = departments.filter(pk=_int(values.get("department")) or 0).first()
+        department = departments.filter(pk=row_id(values.get("department")) or 0).first()
         try:
             if department is None:
                 raise services.CommitmentError("请选择受理部门")

@@ -25,6 +25,7 @@ from xinyong.ingest.views import office_view
 from xinyong.integrity.model import LEVELS
 from xinyong.integrity.models import GovBody
 from xinyong.integrity.services import model_for
+from xinyong.keys import row_id
 
 PER_PAGE = 20
 
@@ -48,8 +49,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     else:
         status = "all"
     source = request.GET.get("source", "")
-    if source.isdigit():
-        qs = qs.filter(source_id=int(source))
+    if row_id(source):
+        qs = qs.filter(source_id=row_id(source))
     else:
         source = ""
     page = Paginator(qs.order_by("-published_at", "-id"), PER_PAGE).get_page(

@@ -14,6 +14,7 @@ from django import forms
 from xinyong.catalog.model import Field, RecordType, default_catalog
 from xinyong.departments.models import Department, User
 from xinyong.departments.permissions import visible_departments
+from xinyong.keys import MAX_KEY
 from xinyong.records.models import RecordStatus
 
 
@@ -82,7 +83,9 @@ class RecordFilterForm(forms.Form):
         required=False,
         choices=[("", "全部"), ("1", "超期报送"), ("0", "按时报送")],
     )
-    batch = forms.IntegerField(label="批次", required=False, min_value=1, widget=forms.HiddenInput)
+    batch = forms.IntegerField(
+        label="批次", required=False, min_value=1, max_value=MAX_KEY, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from xinyong.core import ric
+from xinyong.keys import MAX_KEY
 from xinyong.lists import publishing
 from xinyong.lists.models import ListEntry
 from xinyong.lists.rules import ListDef, definition, definitions
@@ -111,7 +112,7 @@ def entries(request: HttpRequest, code: str, offset: int = 0) -> dict[str, Any]:
     params: QueryDict = request.GET
     filters = publishing.EntryFilters.from_query(params)
     qs = publishing.public_entries(code, filters, timezone.localdate())
-    offset = max(offset, 0)
+    offset = min(max(offset, 0), MAX_KEY)
     return {
         "code": list_def.code,
         "name": list_def.name,

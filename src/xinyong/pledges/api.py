@@ -16,6 +16,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from xinyong.api.errors import ApiError
+from xinyong.keys import MAX_KEY
 from xinyong.pledges import services
 from xinyong.pledges.models import FulfilmentReport, Pledge, ReportStatus
 from xinyong.uploads import MaterialError
@@ -107,7 +108,7 @@ def list_pledges(
     qs = services.public_pledges(q).prefetch_related("reports__files")
     if body:
         qs = qs.filter(body__subject__uscc=body.strip().upper())
-    offset = max(offset, 0)
+    offset = min(max(offset, 0), MAX_KEY)
     return [_pledge(p) for p in qs[offset : offset + MAX_LIST]]
 
 

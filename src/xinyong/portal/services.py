@@ -24,6 +24,7 @@ from django.utils import timezone
 from xinyong.catalog.model import Catalog, CatalogError, RecordType, default_catalog
 from xinyong.core import ric
 from xinyong.departments.models import Department
+from xinyong.keys import row_id
 from xinyong.records.models import CreditRecord
 from xinyong.subjects.models import Subject
 from xinyong.subjects.services import SubjectQuery, matching_ids, parse_query, subject_match
@@ -313,8 +314,8 @@ class ListFilters:
     @classmethod
     def from_query(cls, params: QueryDict, type_code: str) -> ListFilters:
         f = cls()
-        f.department = _int(params.get("department"))
-        f.subject = _int(params.get("subject"))
+        f.department = row_id(params.get("department"))
+        f.subject = row_id(params.get("subject"))
         f.date_from = _date(params.get("from"), "起始日期", f.errors)
         f.date_to = _date(params.get("to"), "截止日期", f.errors)
         if f.date_from and f.date_to and f.date_from > f.date_to:
@@ -389,14 +390,6 @@ class ListFilters:
         if self.subject or self.department:
             return False
         return self.who.kind == "empty" or self.subject_ids is None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if number > 0 else None
 
 
 def _date(value: str | None, label: str, errors: list[str]) -> dt.date | None:

@@ -21,6 +21,7 @@ from xinyong.api.errors import ApiError
 from xinyong.audit.models import AuditAction
 from xinyong.audit.services import record_request
 from xinyong.departments.permissions import ensure_can_act_for
+from xinyong.keys import MAX_KEY
 from xinyong.records.models import CreditRecord
 from xinyong.repair import services
 from xinyong.repair.eligibility import RepairInfo
@@ -187,6 +188,7 @@ def list_applications(
             f"状态“{status}”未知（可选：open、all、{'、'.join(RepairStatus.values)}）",
         )
     limit = max(1, min(limit, MAX_PAGE_SIZE))
+    offset = min(max(offset, 0), MAX_KEY)
     rows = list(applications.order_by("review_due", "pk")[offset : offset + limit])
     record_request(
         request,
