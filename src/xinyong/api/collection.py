@@ -18,8 +18,6 @@ from ninja import File, Form, Router, Schema, UploadedFile
 from pydantic import Field
 
 from xinyong.api.errors import ApiError
-from xinyong.audit.models import AuditAction
-from xinyong.audit.services import record_request
 from xinyong.catalog.model import CatalogError, default_catalog
 from xinyong.core import uscc
 from xinyong.departments.models import Department, User
@@ -40,6 +38,7 @@ from xinyong.records.models import (
     RecordVersion,
     Source,
     audit_nonpublic_reads,
+    audit_record_read,
 )
 
 router = Router(tags=["信息归集"])
@@ -410,14 +409,7 @@ def _get_record(request: HttpRequest, record_id: int, what: str) -> CreditRecord
 )
 def get_record(request: HttpRequest, record_id: int) -> RecordDetailOut:
     record = _get_record(request, record_id, "查看记录")
-    if not CreditRecord.objects.public().filter(pk=record.pk).exists():
-        record_request(
-            request,
-            AuditAction.READ,
-            f"接口查阅未公示的信用记录{record}",
-            obj=record,
-            reason="接口查看记录详情",
-        )
+    audit_record_read(request, record, "接口查阅", "接口查看记录详情")
     return _record_detail(record)
 
 

@@ -47,6 +47,7 @@ from xinyong.records.models import (
     Source,
     VersionAction,
     audit_nonpublic_reads,
+    audit_record_read,
 )
 
 LOGIN_URL = "office:login"
@@ -362,15 +363,8 @@ def _field_rows(rt: RecordType | None, data: dict[str, Any]) -> list[tuple[str, 
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = _get_record(request, pk, "查看记录")
     rt = _type_or_404(record.type_code, record.catalog_version)
-    is_public = CreditRecord.objects.public().filter(pk=record.pk).exists()
-    if not is_public:
-        record_request(
-            request,
-            AuditAction.READ,
-            f"查阅未公示的信用记录{record}",
-            obj=record,
-            reason="后台查看记录详情",
-        )
+    is_public = record.is_public_on(timezone.localdate())
+    audit_record_read(request, record, "查阅", "后台查看记录详情")
     versions = list(record.versions.select_related("batch", "submitter").order_by("version"))
     previous: dict[str, Any] = {}
     history = []

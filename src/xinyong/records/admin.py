@@ -10,15 +10,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from xinyong.audit.admin import AuditedAdminMixin, FieldValueFilter, ReadOnlyAdminMixin
+from xinyong.audit.models import AuditAction
+from xinyong.audit.services import record_request
 from xinyong.catalog.model import default_catalog
 from xinyong.departments.permissions import scope_to_user
-from xinyong.records.models import CreditRecord, RecordVersion
+from xinyong.records.models import (
+    CreditRecord,
+    RecordVersion,
+    audit_record_read,
+    hidden_fields,
+)
 
 _READ_ONLY_VERSION_FIELDS = (
     "version",
@@ -134,6 +143,15 @@ class CreditRecordAdmin(ReadOnlyAdminMixin, AuditedAdminMixin, admin.ModelAdmin)
     def get_queryset(self, request: HttpRequest) -> QuerySet[CreditRecord]:
         return scope_to_user(request.user, super().get_queryset(request))
 
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        record = self.get_object(request, unquote(object_id))
+        if record is not None and response.status_code == 200:
+            audit_record_read(request, record, "管理后台查阅", "管理后台查看记录")
+        return response
+
 
 @admin.register(RecordVersion)
 class RecordVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -150,3 +168,22 @@ class RecordVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RecordVersion]:
         return scope_to_user(request.user, super().get_queryset(request), "record__department")
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        version = self.get_object(request, unquote(object_id))
+        if version is not None and response.status_code == 200:
+            record = version.record
+            keys = hidden_fields(record.type_code, record.catalog_version, version.data)
+            if keys or not record.is_public_on(timezone.localdate()):
+                record_request(
+                    request,
+                    AuditAction.READ,
+                    f"管理后台查阅信用记录{record}的第{version.version}版",
+                    obj=record,
+                    reason="管理后台查看历史版本",
+                    detail={"version": version.version, "fields": keys[:10]},
+                )
+        return response

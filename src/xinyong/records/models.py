@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -121,19 +122,76 @@ class CreditRecord(models.Model):
         )
 
 
+def hidden_content(record: CreditRecord) -> list[str]:
+    """The fields of a record whose value the public does not see as staff do: fields the
+    catalog keeps off the portal, personal data shown there only masked, and free text with an
+    ID number in it (masked on the portal)."""
+    return hidden_fields(record.type_code, record.catalog_version, record.data)
+
+
+def hidden_fields(type_code: str, version: str, data: dict[str, Any] | None) -> list[str]:
+    """``hidden_content`` for a record's content of any version: the fields' labels."""
+    from xinyong.core import ric
+
+    hidden_keys, labels = _field_rules(type_code, version)
+    found = []
+    for key, value in (data or {}).items():
+        if value in (None, "", []):
+            continue
+        if key in hidden_keys or (isinstance(value, str) and ric.mask_in_text(value) != value):
+            found.append(labels.get(key, key))
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _field_rules(type_code: str, version: str) -> tuple[frozenset[str], dict[str, str]]:
+    """(keys of the fields the public does not see as staff do, labels by key)."""
+    from xinyong.catalog.model import CatalogError, default_catalog
+
+    try:
+        rt = default_catalog().type(type_code, version=version)
+    except CatalogError:  # a type gone from the catalog: only free text is checked
+        return frozenset(), {}
+    return (
+        frozenset(f.key for f in rt.fields if not f.public or f.pii),
+        {f.key: f.label for f in rt.fields},
+    )
+
+
+def nonpublic_part(record: CreditRecord, day: dt.date) -> str:
+    """What of a record the public may not see, in words ("" when nothing): the whole record
+    when it is not published, else its hidden fields."""
+    if not record.is_public_on(day):
+        return "未公示的信用记录"
+    keys = hidden_content(record)
+    return f"信用记录的非公开信息（{'、'.join(keys[:10])}）" if keys else ""
+
+
+def audit_record_read(request: Any, record: CreditRecord, what: str, reason: str) -> None:
+    """Audit a staff read of one record when it shows anything the public may not see (R-SEC-2)."""
+    from django.utils import timezone
+
+    from xinyong.audit.services import record_request
+
+    part = nonpublic_part(record, timezone.localdate())
+    if part:
+        record_request(request, "read", f"{what}{part}{record}", obj=record, reason=reason)
+
+
 def audit_nonpublic_reads(request: Any, records: Iterable[CreditRecord], what: str) -> None:
-    """One audit event per page that shows records the public may not see (R-SEC-2)."""
+    """One audit event per page that shows records with anything the public may not see
+    (R-SEC-2): records not published, or published with hidden fields."""
     from django.utils import timezone
 
     from xinyong.audit.services import record_request
 
     day = timezone.localdate()
-    hidden = [r.pk for r in records if not r.is_public_on(day)]
+    hidden = [r.pk for r in records if nonpublic_part(r, day)]
     if hidden:
         record_request(
             request,
             "read",
-            f"{what}：含{len(hidden)}条非公开记录",
+            f"{what}：含{len(hidden)}条含非公开信息的记录",
             object_type="records.creditrecord",
             detail={"records": hidden[:200]},
         )
@@ -150,17 +208,25 @@ class VersionAction(models.TextChoices):
 class RecordVersion(models.Model):
     """Every version a record has had, so history is never lost."""
 
-    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="versions")
+    record = models.ForeignKey(
+        CreditRecord, verbose_name="信用记录", on_delete=models.PROTECT, related_name="versions"
+    )
     version = models.PositiveIntegerField("版本")
     action = models.CharField("操作", max_length=10, choices=VersionAction.choices)
     data = models.JSONField("内容", default=dict)
     pii_cipher = models.TextField(blank=True, editable=False)
     content_hash = models.CharField("内容摘要", max_length=64)
     batch = models.ForeignKey(
-        "ingest.Batch", null=True, on_delete=models.PROTECT, related_name="versions"
+        "ingest.Batch",
+        verbose_name="批次",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="versions",
     )
     row_number = models.PositiveIntegerField("行号", null=True, blank=True)
-    submitter = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitter = models.ForeignKey(
+        User, verbose_name="报送人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     source = models.CharField("来源", max_length=10, choices=Source.choices)
     received_at = models.DateTimeField("接收时间")
     reason = models.TextField("原因", blank=True)
