@@ -97,6 +97,11 @@ def test_a_corrected_record_gets_a_new_version_through_the_pipeline_and_a_notice
     notice = CorrectionNotice.objects.get()
     assert notice.record == record
     assert "罚款人民币三千元" in notice.body
+    # the public sees the fields by their names, never the catalog's internal keys
+    assert "处罚内容：罚款人民币三千元；罚款金额（万元）：0.3" in notice.body
+    assert "penalty_content" not in notice.body and "fine_amount" not in notice.body
+    step_notes = " ".join(objection.steps.values_list("note", flat=True))  # type: ignore[union-attr]
+    assert "已更正：处罚内容=罚款人民币三千元" in step_notes and "fine_amount" not in step_notes
     # shown at least as long as the wrong record would have been
     assert record.publicity_end is not None
     assert notice.shown_until >= record.publicity_end

@@ -257,6 +257,21 @@ def _corrected_row(
     return row, shown
 
 
+def _described(objection: Objection, values: Mapping[str, Any], sep: str) -> str:
+    """Corrected values (kept by field key) in words for people: the fields' labels."""
+    labels: dict[str, str] = {}
+    if objection.record is not None:
+        from xinyong.catalog.model import CatalogError, default_catalog
+
+        record = objection.record
+        try:
+            rt = default_catalog().type(record.type_code, version=record.catalog_version)
+            labels = {f.key: f.label for f in rt.fields}
+        except CatalogError:
+            pass
+    return "；".join(f"{labels.get(k, k)}{sep}{v or '（空）'}" for k, v in values.items())
+
+
 def _apply_correction(
     user: Any, objection: Objection, corrections: Mapping[str, Any], reason: str
 ) -> dict[str, str]:
@@ -329,7 +344,7 @@ def answer(
         shown: dict[str, str] = {}
         if outcome == Outcome.CORRECTED:
             shown = _apply_correction(user, objection, corrections or {}, reason)
-            applied = "已更正：" + "；".join(f"{k}={v or '（空）'}" for k, v in shown.items())
+            applied = "已更正：" + _described(objection, shown, "=")
         elif outcome == Outcome.REVOKED and objection.record is not None:
             from xinyong.ingest.services import SubmissionError, revoke_record
 
@@ -398,7 +413,7 @@ def _publish_notice(objection: Objection, actor: Any, day: dt.date, request: Any
     name = subject.name if subject is not None else (entry.listed_name if entry else "")
     code = subject.public_code if subject is not None else (entry.listed_code if entry else "")
     if objection.outcome == Outcome.CORRECTED:
-        changes = "；".join(f"{k}：{v or '（空）'}" for k, v in objection.corrected_values.items())
+        changes = _described(objection, objection.corrected_values, "：")
         body = (
             f"经异议核查，本平台公示的{name}{what}有误，已予更正。更正内容：{changes}。"
             f"核查单位：{objection.handler_name}。说明：{objection.outcome_reason}"
