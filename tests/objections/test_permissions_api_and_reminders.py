@@ -127,6 +127,26 @@ def test_the_operator_pages_take_every_step(
     assert "更正公告" in subject_page
 
 
+def test_the_correction_form_offers_values_as_typed_and_only_a_changed_field_is_corrected(
+    client: Client, operator: User, market_submitter: User, record: CreditRecord
+) -> None:
+    import re
+
+    objection, _ = file_on(record, day=dt.date.today())
+    client.force_login(operator)
+    client.post(f"/office/objections/{objection.pk}/accept/", {"reason": ""})
+    client.force_login(market_submitter)
+    page = client.get(f"/office/objections/{objection.pk}/").content.decode()
+    inputs = dict(re.findall(r'name="(fix_[a-z_]+)" value="([^"]*)"', page))
+    assert inputs["fix_penalty_category"] == "罚款"  # not the stored list's Python text
+    assert "[&#x27;" not in page
+    # the browser sends every field back; only the one the department changed is a correction
+    sent = {**inputs, "fix_penalty_content": "警告", "outcome": "corrected", "reason": "内容有误"}
+    client.post(f"/office/objections/{objection.pk}/answer/", sent)
+    objection.refresh_from_db()
+    assert objection.corrected_values == {"penalty_content": "警告"}
+
+
 def test_the_daily_reminder_tells_the_department_once_a_day(
     operator: User, record: CreditRecord
 ) -> None:

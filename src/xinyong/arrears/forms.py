@@ -8,6 +8,7 @@ from django import forms
 
 from xinyong.arrears.models import DebtorKind
 from xinyong.departments.models import Department
+from xinyong.widgets import date_input
 
 
 def _departments() -> forms.ModelChoiceField:  # type: ignore[type-arg]
@@ -38,7 +39,7 @@ class ArrearForm(forms.Form):
         label="债权企业为民营或中小企业", required=False, initial=True
     )
     amount = forms.CharField(label="欠款金额（万元）", max_length=30)
-    due_date = forms.DateField(label="应付日期", widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label="应付日期", widget=date_input())
     basis = forms.CharField(
         label="合同或依据", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -47,7 +48,7 @@ class ArrearForm(forms.Form):
 
 
 class RepayForm(forms.Form):
-    paid_on = forms.DateField(label="还款日期", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label="还款日期", widget=date_input())
     amount = forms.CharField(label="还款金额（万元）", max_length=30)
     proof = forms.CharField(label="凭证号或说明", max_length=500)
 

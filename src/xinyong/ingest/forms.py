@@ -16,6 +16,7 @@ from xinyong.departments.models import Department, User
 from xinyong.departments.permissions import visible_departments
 from xinyong.keys import MAX_KEY
 from xinyong.records.models import RecordStatus
+from xinyong.widgets import date_input
 
 
 def type_choices() -> list[tuple[str, str]]:
@@ -63,12 +64,8 @@ class UploadForm(DepartmentMixin, forms.Form):
 
 class RecordFilterForm(forms.Form):
     type = forms.ChoiceField(label="信息类型", required=False)
-    date_from = forms.DateField(
-        label="决定日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="决定日期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label="决定日期自", required=False, widget=date_input())
+    date_to = forms.DateField(label="决定日期至", required=False, widget=date_input())
     q = forms.CharField(
         label="关键词",
         required=False,
@@ -142,7 +139,7 @@ def _form_field(f: Field) -> forms.Field:
         )
     if f.type == "date":
         attrs.pop("placeholder", None)
-        return forms.CharField(widget=forms.DateInput(attrs={**attrs, "type": "date"}), **common)
+        return forms.CharField(widget=date_input(**attrs), **common)
     if f.type == "decimal":
         unit = f"（单位：{f.unit}）" if f.unit else ""
         common["help_text"] = (f.description + unit).strip()

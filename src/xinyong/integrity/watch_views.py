@@ -22,6 +22,7 @@ from xinyong.ingest.views import office_view
 from xinyong.integrity import alerts, dishonest
 from xinyong.integrity.models import DishonestItem, WarningStatus
 from xinyong.integrity.services import IntegrityError, model_for
+from xinyong.widgets import date_input
 
 PER_PAGE = 50
 
@@ -35,7 +36,7 @@ class ProgressForm(forms.Form):
 
 
 class RectifyForm(forms.Form):
-    day = forms.DateField(label="整改完成日期", widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label="整改完成日期", widget=date_input())
     text = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 3}))
 
 

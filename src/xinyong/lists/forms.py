@@ -15,8 +15,9 @@ from xinyong.lists.admin import CriterionForm, local_list_choices
 from xinyong.lists.models import ListCriterion
 from xinyong.lists.rules import definitions
 from xinyong.lists.services import ResponsiblePerson
+from xinyong.widgets import date_input
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 def national_list_choices() -> list[tuple[str, str]]:

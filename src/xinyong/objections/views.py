@@ -35,13 +35,25 @@ from xinyong.uploads import MaterialError
 PER_PAGE = 30
 
 
-def _record_fields(record: CreditRecord) -> list[tuple[str, str, str]]:
-    """(key, label, value) of a record's catalog fields, ID numbers masked as stored."""
+def _record_fields(record: CreditRecord) -> list[tuple[str, str, str, str]]:
+    """(key, label, value, hint) of a record's catalog fields for the correction form: values
+    as a department would type them (several values joined by the field's separator); personal
+    numbers, stored only masked, are left empty with the masked value as the hint, so that a
+    field left alone is never "corrected" to its masked form."""
     try:
         rt = default_catalog().type(record.type_code, version=record.catalog_version)
     except (KeyError, CatalogError):
-        return [(k, k, str(v)) for k, v in record.data.items()]
-    return [(f.key, f.label, str(record.data.get(f.key, "") or "")) for f in rt.fields]
+        return [(k, k, str(v), "") for k, v in record.data.items()]
+    rows = []
+    for f in rt.fields:
+        value = record.data.get(f.key)
+        if f.pii:
+            rows.append((f.key, f.label, "", f"现为{value}，如有误请填写完整号码" if value else ""))
+        elif isinstance(value, list):
+            rows.append((f.key, f.label, f.separators[:1].join(str(v) for v in value), ""))
+        else:
+            rows.append((f.key, f.label, "" if value is None else str(value), ""))
+    return rows
 
 
 # -- portal -------------------------------------------------------------------------------------
@@ -244,7 +256,7 @@ def step_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 raise services.ObjectionError(first_error(answer))
             corrections = {}
             if objection.record is not None:
-                for key, _label, value in _record_fields(objection.record):
+                for key, _label, value, _hint in _record_fields(objection.record):
                     given = request.POST.get(f"fix_{key}")
                     if given is not None and given.strip() != value:
                         corrections[key] = given.strip()

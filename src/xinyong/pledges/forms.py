@@ -11,12 +11,11 @@ from xinyong.integrity.models import GovBody
 from xinyong.pledges.models import ReportStatus
 from xinyong.pledges.rules import rule_on
 from xinyong.pledges.services import PledgeInput, bodies_for
+from xinyong.widgets import date_input
 
 
 def _date(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    return forms.DateField(label=label, required=required, widget=date_input())
 
 
 class PledgeForm(forms.Form):
