@@ -525,7 +525,8 @@ def get_batch(
     "/records",
     response=RecordPage,
     summary="信用记录列表",
-    description="本部门报送的信用记录（信用办管理员：全部部门），按接收时间倒序分页。",
+    description="本部门报送的信用记录（信用办管理员：全部部门），按首次接收的先后倒序分页（新报送的在前；"
+    "已有记录重新报送更新后位置不变，其接收时间为最近一次）。",
 )
 def list_records(
     request: HttpRequest,
@@ -538,7 +539,7 @@ def list_records(
     user = _user(request)
     records = scope_to_user(
         user, CreditRecord.objects.select_related("subject", "department")
-    ).order_by("-received_at", "-pk")
+    ).order_by("-pk")  # first received first; an index walk, not a sort of every record
     if type:
         records = records.filter(type_code=type)
     if status:
