@@ -18,6 +18,8 @@ a natural person (自然人) only while at least one of their records is public 
 ('id', '1101**********002X')
 >>> parse_query("Jian Cai").value
 'jiancai'
+>>> parse_query(chr(0)).kind, parse_query(chr(0) + "abc").value
+('empty', 'abc')
 """
 
 from __future__ import annotations
@@ -109,7 +111,8 @@ class SubjectQuery:
 
 def parse_query(text: str) -> SubjectQuery:
     """Read a search box entry (see the module doctest)."""
-    raw = (text or "").strip()[:100]
+    # Control characters (a NUL from a crafted URL) are no part of any name or code.
+    raw = "".join(ch for ch in (text or "") if ch.isprintable()).strip()[:100]
     if not raw:
         return SubjectQuery("empty")
     code = uscc.clean(raw)
@@ -121,6 +124,8 @@ def parse_query(text: str) -> SubjectQuery:
         return SubjectQuery("uscc", value=code, display=code)
     if _LATIN.match(raw):
         letters = re.sub(r"[^a-z]", "", raw.lower())
+        if not letters:
+            return SubjectQuery("empty")
         return SubjectQuery("pinyin", value=letters, display=raw)
     return SubjectQuery("name", value=raw, display=raw)
 
