@@ -80,3 +80,11 @@ def test_error_pages_are_in_chinese(client: Client) -> None:
     assert response.status_code == 403
     page = response.content.decode()
     assert 'lang="zh-Hans"' in page and "页面已过期" in page
+
+
+def test_an_unknown_api_address_is_answered_in_json(client: Client) -> None:
+    for url in ("/api/v1/batches/-1", "/api/v1/no-such-thing"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+    assert client.get("/api/v1/ping").status_code == 200
