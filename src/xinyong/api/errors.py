@@ -263,7 +263,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Throttled, on_throttled)
     api.add_exception_handler(HttpError, on_http_error)
 
-    def on_beyond_any_key(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def on_beyond_any_key(request: HttpRequest, exc: Any) -> HttpResponse:
         if not beyond_any_key(exc):
             raise exc
         return error_response(api, request, 404, "not_found", "编号超出范围，没有对应的记录")

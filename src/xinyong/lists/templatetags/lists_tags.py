@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
 
 from xinyong.core import ric
@@ -27,6 +29,6 @@ def list_name(code: object) -> str:
 
 
 @register.filter
-def list_names(codes: object) -> str:
+def list_names(codes: Iterable[object] | None) -> str:
     """The names of lists by their codes, joined by 、."""
-    return "、".join(list_name(code) for code in (codes or []))  # type: ignore[union-attr]
+    return "、".join(list_name(code) for code in (codes or []))
