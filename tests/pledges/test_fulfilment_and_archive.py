@@ -187,23 +187,15 @@ def test_a_standing_pledge_reported_undone_is_unkept_and_each_new_breach_counts_
     market_submitter: User, market_body: GovBody
 ) -> None:
     pledge = publish(market_submitter, market_body, title="企业开办一个工作日内办结", due_date=None)
-    services.report(
-        market_submitter,
-        pledge,
-        period="2026-03",
-        status="ongoing",
-        text="全部按时办结",
-        today=D(2026, 4, 8),
-    )
+
+    def monthly(period: str, status: str, text: str, day: dt.date) -> None:
+        services.report(
+            market_submitter, pledge, period=period, status=status, text=text, today=day
+        )
+
+    monthly("2026-03", "ongoing", "全部按时办结", D(2026, 4, 8))
     assert services.check_overdue(D(2026, 12, 31)).marked == []  # no deadline to miss
-    services.report(
-        market_submitter,
-        pledge,
-        period="2026-04",
-        status="undone",
-        text="系统故障，3件超时",
-        today=D(2026, 5, 6),
-    )
+    monthly("2026-04", "undone", "系统故障，3件超时", D(2026, 5, 6))
     pledge.refresh_from_db()
     first = pledge.unkept_event
     assert first is not None and pledge.status == PledgeStatus.UNFULFILLED
@@ -215,37 +207,16 @@ def test_a_standing_pledge_reported_undone_is_unkept_and_each_new_breach_counts_
     assert "长期承诺，报送2026年04月履约情况为“未履行”" in first.note
     assert DishonestItem.objects.filter(event=first, rectified_on__isnull=True).exists()
     # a second 未履行 while the breach is open is the same breach
-    services.report(
-        market_submitter,
-        pledge,
-        period="2026-05",
-        status="undone",
-        text="仍有2件超时",
-        today=D(2026, 6, 5),
-    )
+    monthly("2026-05", "undone", "仍有2件超时", D(2026, 6, 5))
     assert IntegrityEvent.objects.filter(kind="commitment_unkept").count() == 1
     # 已履行 rectifies it and the pledge stays in force (it has no end)
-    services.report(
-        market_submitter,
-        pledge,
-        period="2026-06",
-        status="done",
-        text="全部按时办结",
-        today=D(2026, 7, 6),
-    )
+    monthly("2026-06", "done", "全部按时办结", D(2026, 7, 6))
     pledge.refresh_from_db()
     first.refresh_from_db()
     assert pledge.status == PledgeStatus.IN_FORCE and pledge.fulfilled_on is None
     assert first.rectified_on == D(2026, 7, 6)
     # a later 未履行 is a new breach with its own event
-    services.report(
-        market_submitter,
-        pledge,
-        period="2026-07",
-        status="undone",
-        text="窗口人员不足，1件超时",
-        today=D(2026, 8, 5),
-    )
+    monthly("2026-07", "undone", "窗口人员不足，1件超时", D(2026, 8, 5))
     pledge.refresh_from_db()
     second = pledge.unkept_event
     assert second is not None and second.pk != first.pk and second.event_date == D(2026, 8, 5)
