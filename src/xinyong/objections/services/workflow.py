@@ -258,7 +258,8 @@ def _corrected_row(
 
 
 def _described(objection: Objection, values: Mapping[str, Any], sep: str) -> str:
-    """Corrected values (kept by field key) in words for people: the fields' labels."""
+    """Corrected values (kept by field key) in words for people: the fields' labels, in the
+    catalog's order (PostgreSQL keeps a JSON object's keys in an order of its own)."""
     labels: dict[str, str] = {}
     if objection.record is not None:
         from xinyong.catalog.model import CatalogError, default_catalog
@@ -269,7 +270,8 @@ def _described(objection: Objection, values: Mapping[str, Any], sep: str) -> str
             labels = {f.key: f.label for f in rt.fields}
         except CatalogError:
             pass
-    return "；".join(f"{labels.get(k, k)}{sep}{v or '（空）'}" for k, v in values.items())
+    order = [k for k in labels if k in values] + sorted(k for k in values if k not in labels)
+    return "；".join(f"{labels.get(k, k)}{sep}{values[k] or '（空）'}" for k in order)
 
 
 def _apply_correction(
