@@ -46,6 +46,10 @@ def test_an_operator_records_an_event_and_the_addition_is_audited(
     assert AuditEvent.objects.filter(
         object_type="integrity.integrityevent", object_id=str(event.pk)
     ).exists()
+    listing = operator_client.get("/admin/integrity/integrityevent/").content.decode()
+    # the kind by its name, in the column and the filter, never its code
+    assert "表彰奖励、试点示范、创新认定" in listing and f">{event.kind}<" not in listing
+    assert "年度目标考核优秀" in listing  # the filter offers every kind by name
 
 
 def test_the_form_refuses_unknown_kinds_unknown_items_and_honours_without_level(

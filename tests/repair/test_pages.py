@@ -126,6 +126,8 @@ def test_the_office_queue_shows_only_the_own_departments_applications(
     client.force_login(market_submitter)
     page = client.get(f"/office/repair/{application.pk}/").content.decode()
     assert "受理期限" in page and "剩余" in page
+    # the rule the conditions came from, by its name
+    assert "国家发展改革委令" in page and application.condition_rule not in page
     client.post(f"/office/repair/{application.pk}/refuse/", {"reason": ""})
     application.refresh_from_db()
     assert application.status == RepairStatus.SUBMITTED

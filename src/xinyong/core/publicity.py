@@ -321,6 +321,16 @@ def rules() -> dict[str, Rule]:
     return _RULES
 
 
+def version_name(version_id: str) -> str:
+    """The name of a rule version by its id (``ndrc-order-36`` → 国家发展改革委令第36号), or the id
+    itself when no loaded rule has it."""
+    for rule in _RULES.values():
+        for version in rule.versions:
+            if version.id == version_id:
+                return version.name
+    return version_id
+
+
 def rule_ids() -> list[str]:
     """The ids record types may name in ``publicity:``."""
     return list(_RULES)

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
-from xinyong.audit.admin import AuditedAdminMixin, ReadOnlyAdminMixin
+from xinyong.audit.admin import AuditedAdminMixin, FieldValueFilter, ReadOnlyAdminMixin
 from xinyong.integrity.model import default_versions
 from xinyong.integrity.models import (
     Evaluation,
@@ -18,6 +18,7 @@ from xinyong.integrity.models import (
     IntegrityEvent,
     ModelVersion,
 )
+from xinyong.integrity.services import IntegrityError, model_for, stored_versions
 
 
 def _known() -> tuple[dict[str, str], set[str]]:
@@ -81,14 +82,43 @@ class GovBodyAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-ar
     raw_id_fields = ("subject",)
 
 
+class KindFilter(FieldValueFilter):
+    """Events of one kind, offered by the kinds' names in every stored model version."""
+
+    title = "类别"
+    parameter_name = "kind"
+
+    def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
+        names: dict[str, str] = {}
+        for version in (*default_versions(), *stored_versions()):
+            names.update(version.kinds)
+        return sorted(names.items(), key=lambda item: item[1])
+
+
 @admin.register(IntegrityEvent)
 class IntegrityEventAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     form = EventForm
-    list_display = ("event_date", "body", "kind", "level", "channel", "rectified_on", "repaired_on")
-    list_filter = ("channel", "level", "kind")
+    list_display = (
+        "event_date",
+        "body",
+        "kind_name",
+        "level",
+        "channel",
+        "rectified_on",
+        "repaired_on",
+    )
+    list_filter = ("channel", "level", KindFilter)
     search_fields = ("body__name", "source_doc")
     date_hierarchy = "event_date"
     raw_id_fields = ("body",)
+
+    @admin.display(description="类别", ordering="kind")
+    def kind_name(self, event: IntegrityEvent) -> str:
+        """The kind by its name in the model in force on the event's date."""
+        try:
+            return model_for(event.event_date).kinds.get(event.kind, event.kind)
+        except IntegrityError:
+            return event.kind
 
     def save_model(self, request: Any, obj: IntegrityEvent, form: Any, change: bool) -> None:
         if not change:

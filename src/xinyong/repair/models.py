@@ -114,6 +114,13 @@ class RepairApplication(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def condition_rule_name(self) -> str:
+        """The rule version the conditions came from, by its name (the id is kept)."""
+        from xinyong.core.publicity import version_name
+
+        return version_name(self.condition_rule)
+
+    @property
     def target_label(self) -> str:
         if self.record_id:
             return f"行政处罚 {self.record.doc_no}" if self.record else ""
