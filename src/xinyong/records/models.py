@@ -143,6 +143,11 @@ def hidden_fields(type_code: str, version: str, data: dict[str, Any] | None) -> 
     return found
 
 
+def field_labels(type_code: str, version: str) -> dict[str, str]:
+    """The labels of a record type's fields by key (empty when the type is gone)."""
+    return _field_rules(type_code, version)[1]
+
+
 @functools.lru_cache(maxsize=64)
 def _field_rules(type_code: str, version: str) -> tuple[frozenset[str], dict[str, str]]:
     """(keys of the fields the public does not see as staff do, labels by key)."""

@@ -32,7 +32,7 @@ from xinyong.objections.services.common import (
     rule_of,
     tied_entries,
 )
-from xinyong.records.models import CreditRecord
+from xinyong.records.models import CreditRecord, field_labels
 from xinyong.subjects.identity import pii_box
 
 
@@ -262,14 +262,7 @@ def _described(objection: Objection, values: Mapping[str, Any], sep: str) -> str
     catalog's order (PostgreSQL keeps a JSON object's keys in an order of its own)."""
     labels: dict[str, str] = {}
     if objection.record is not None:
-        from xinyong.catalog.model import CatalogError, default_catalog
-
-        record = objection.record
-        try:
-            rt = default_catalog().type(record.type_code, version=record.catalog_version)
-            labels = {f.key: f.label for f in rt.fields}
-        except CatalogError:
-            pass
+        labels = field_labels(objection.record.type_code, objection.record.catalog_version)
     order = [k for k in labels if k in values] + sorted(k for k in values if k not in labels)
     return "；".join(f"{labels.get(k, k)}{sep}{values[k] or '（空）'}" for k in order)
 
