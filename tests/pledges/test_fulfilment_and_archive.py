@@ -26,6 +26,13 @@ from .conftest import PDF, publish
 D = dt.date
 
 
+def monthly(
+    user: User, pledge: Pledge, period: str, status: str, text: str, day: dt.date
+) -> FulfilmentReport:
+    """A fulfilment report of ``period`` made on ``day``, without evidence files."""
+    return services.report(user, pledge, period=period, status=status, text=text, today=day)
+
+
 def score(body: GovBody, month: str) -> Decimal:
     return Evaluation.objects.get(month=D.fromisoformat(f"{month}-01"), body=body).score
 
@@ -43,13 +50,8 @@ def test_last_months_report_is_an_archive_event_and_an_on_time_one_earns_the_bon
         uploads=[SimpleUploadedFile("拨付通知.pdf", PDF)],
         today=D(2026, 4, 8),
     )
-    late = services.report(
-        market_submitter,
-        pledge,
-        period="2026-04",
-        status="ongoing",
-        text="已拨付第一批补助资金",
-        today=D(2026, 5, 15),
+    late = monthly(
+        market_submitter, pledge, "2026-04", "ongoing", "已拨付第一批补助资金", D(2026, 5, 15)
     )
     event = on_time.event
     assert event is not None and event.origin == f"pledge-report:{on_time.pk}"
@@ -100,14 +102,7 @@ def test_an_overdue_pledge_becomes_unkept_with_a_dishonest_item_then_fulfilment_
     evaluate_month(D(2026, 7, 1))
     assert score(market_body, "2026-07") == Decimal("97.00")
 
-    services.report(
-        market_submitter,
-        pledge,
-        period="2026-07",
-        status="done",
-        text="补助资金已全部拨付到位",
-        today=D(2026, 8, 5),
-    )
+    monthly(market_submitter, pledge, "2026-07", "done", "补助资金已全部拨付到位", D(2026, 8, 5))
     pledge.refresh_from_db()
     event.refresh_from_db()
     item.refresh_from_db()
@@ -142,22 +137,8 @@ def test_a_late_fulfilment_is_recorded_unkept_then_rectified_whether_or_not_the_
     market_submitter: User, market_body: GovBody
 ) -> None:
     pledge = publish(market_submitter, market_body)
-    services.report(
-        market_submitter,
-        pledge,
-        period="2026-05",
-        status="ongoing",
-        text="正在审核申报材料",
-        today=D(2026, 6, 5),
-    )
-    services.report(
-        market_submitter,
-        pledge,
-        period="2026-07",
-        status="done",
-        text="补助资金已全部拨付",
-        today=D(2026, 7, 20),
-    )
+    monthly(market_submitter, pledge, "2026-05", "ongoing", "正在审核申报材料", D(2026, 6, 5))
+    monthly(market_submitter, pledge, "2026-07", "done", "补助资金已全部拨付", D(2026, 7, 20))
     pledge.refresh_from_db()
     event = pledge.unkept_event
     assert event is not None and event.event_date == D(2026, 7, 1)
@@ -170,14 +151,7 @@ def test_an_undone_report_after_the_due_date_marks_the_pledge_unkept_at_once(
     market_submitter: User, market_body: GovBody
 ) -> None:
     pledge = publish(market_submitter, market_body, due_date=D(2026, 4, 30))
-    services.report(
-        market_submitter,
-        pledge,
-        period="2026-04",
-        status="undone",
-        text="资金未到位，尚未拨付",
-        today=D(2026, 5, 6),
-    )
+    monthly(market_submitter, pledge, "2026-04", "undone", "资金未到位，尚未拨付", D(2026, 5, 6))
     pledge.refresh_from_db()
     assert pledge.status == PledgeStatus.UNFULFILLED
     assert pledge.unkept_event is not None and pledge.unkept_event.event_date == D(2026, 5, 1)
@@ -188,14 +162,9 @@ def test_a_standing_pledge_reported_undone_is_unkept_and_each_new_breach_counts_
 ) -> None:
     pledge = publish(market_submitter, market_body, title="企业开办一个工作日内办结", due_date=None)
 
-    def monthly(period: str, status: str, text: str, day: dt.date) -> None:
-        services.report(
-            market_submitter, pledge, period=period, status=status, text=text, today=day
-        )
-
-    monthly("2026-03", "ongoing", "全部按时办结", D(2026, 4, 8))
+    monthly(market_submitter, pledge, "2026-03", "ongoing", "全部按时办结", D(2026, 4, 8))
     assert services.check_overdue(D(2026, 12, 31)).marked == []  # no deadline to miss
-    monthly("2026-04", "undone", "系统故障，3件超时", D(2026, 5, 6))
+    monthly(market_submitter, pledge, "2026-04", "undone", "系统故障，3件超时", D(2026, 5, 6))
     pledge.refresh_from_db()
     first = pledge.unkept_event
     assert first is not None and pledge.status == PledgeStatus.UNFULFILLED
@@ -207,16 +176,16 @@ def test_a_standing_pledge_reported_undone_is_unkept_and_each_new_breach_counts_
     assert "长期承诺，报送2026年04月履约情况为“未履行”" in first.note
     assert DishonestItem.objects.filter(event=first, rectified_on__isnull=True).exists()
     # a second 未履行 while the breach is open is the same breach
-    monthly("2026-05", "undone", "仍有2件超时", D(2026, 6, 5))
+    monthly(market_submitter, pledge, "2026-05", "undone", "仍有2件超时", D(2026, 6, 5))
     assert IntegrityEvent.objects.filter(kind="commitment_unkept").count() == 1
     # 已履行 rectifies it and the pledge stays in force (it has no end)
-    monthly("2026-06", "done", "全部按时办结", D(2026, 7, 6))
+    monthly(market_submitter, pledge, "2026-06", "done", "全部按时办结", D(2026, 7, 6))
     pledge.refresh_from_db()
     first.refresh_from_db()
     assert pledge.status == PledgeStatus.IN_FORCE and pledge.fulfilled_on is None
     assert first.rectified_on == D(2026, 7, 6)
     # a later 未履行 is a new breach with its own event
-    monthly("2026-07", "undone", "窗口人员不足，1件超时", D(2026, 8, 5))
+    monthly(market_submitter, pledge, "2026-07", "undone", "窗口人员不足，1件超时", D(2026, 8, 5))
     pledge.refresh_from_db()
     second = pledge.unkept_event
     assert second is not None and second.pk != first.pk and second.event_date == D(2026, 8, 5)
@@ -325,13 +294,8 @@ def test_only_a_report_of_last_month_is_an_archive_event_and_can_earn_the_bonus(
     evaluate_month(D(2026, 5, 1))
     assert score(market_body, "2026-05") == Decimal("100.00")  # no bonus for May
 
-    last = services.report(
-        market_submitter,
-        pledge,
-        period="2026-04",
-        status="ongoing",
-        text="4月已拨付第一批补助资金",
-        today=D(2026, 5, 9),
+    last = monthly(
+        market_submitter, pledge, "2026-04", "ongoing", "4月已拨付第一批补助资金", D(2026, 5, 9)
     )
     assert last.event is not None and last.event.kind == "fulfilment_report" and last.on_time
     assert last.event.event_date == D(2026, 5, 9)
