@@ -18,7 +18,7 @@ from xinyong.integrity.models import (
     IntegrityEvent,
     ModelVersion,
 )
-from xinyong.integrity.services import IntegrityError, model_for, stored_versions
+from xinyong.integrity.services import stored_versions
 
 
 def _known() -> tuple[dict[str, str], set[str]]:
@@ -82,17 +82,23 @@ class GovBodyAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[type-ar
     raw_id_fields = ("subject",)
 
 
+def kind_names() -> dict[str, str]:
+    """Every event kind's name, over the bundled and the stored model versions (a later
+    version's name wins). Read once per admin page: each stored version is parsed from text."""
+    names: dict[str, str] = {}
+    for version in (*default_versions(), *stored_versions()):
+        names.update(version.kinds)
+    return names
+
+
 class KindFilter(FieldValueFilter):
-    """Events of one kind, offered by the kinds' names in every stored model version."""
+    """Events of one kind, offered by the kinds' names."""
 
     title = "类别"
     parameter_name = "kind"
 
     def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
-        names: dict[str, str] = {}
-        for version in (*default_versions(), *stored_versions()):
-            names.update(version.kinds)
-        return sorted(names.items(), key=lambda item: item[1])
+        return sorted(kind_names().items(), key=lambda item: item[1])
 
 
 @admin.register(IntegrityEvent)
@@ -112,13 +118,15 @@ class IntegrityEventAdmin(AuditedAdminMixin, admin.ModelAdmin):  # type: ignore[
     date_hierarchy = "event_date"
     raw_id_fields = ("body",)
 
+    def changelist_view(self, request: Any, extra_context: Any = None) -> Any:
+        # The names are read once for the page, not once per row.
+        self._kind_names = kind_names()
+        return super().changelist_view(request, extra_context)
+
     @admin.display(description="类别", ordering="kind")
     def kind_name(self, event: IntegrityEvent) -> str:
-        """The kind by its name in the model in force on the event's date."""
-        try:
-            return model_for(event.event_date).kinds.get(event.kind, event.kind)
-        except IntegrityError:
-            return event.kind
+        names = getattr(self, "_kind_names", None) or kind_names()
+        return names.get(event.kind, event.kind)
 
     def save_model(self, request: Any, obj: IntegrityEvent, form: Any, change: bool) -> None:
         if not change:
