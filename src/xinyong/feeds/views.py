@@ -49,8 +49,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     else:
         status = "all"
     source = request.GET.get("source", "")
-    if row_id(source):
-        qs = qs.filter(source_id=row_id(source))
+    source_id = row_id(source)
+    if source_id:
+        qs = qs.filter(source_id=source_id)
     else:
         source = ""
     page = Paginator(qs.order_by("-published_at", "-id"), PER_PAGE).get_page(
