@@ -241,6 +241,14 @@ def test_the_rule_file_must_agree_with_the_evaluation_models_due_day(tmp_path: P
     )
     with pytest.raises(rules.PledgeRuleError, match="履行情况“不知道”未知"):
         rules.load(broken)
+    broken.write_text(
+        rules.DATA.read_text(encoding="utf-8").replace(
+            "standing_statuses: [未履行]", "standing_statuses: [已履行]"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(rules.PledgeRuleError, match="“已履行”不能认定为承诺未兑现"):
+        rules.load(broken)
 
 
 def test_the_rule_modules_examples_hold() -> None:

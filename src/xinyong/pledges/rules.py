@@ -74,6 +74,8 @@ class PledgeRule:
     days_after_due: int
     #: report status codes (``done``/``ongoing``/``undone``) that leave a due pledge unkept
     unkept_statuses: tuple[str, ...]
+    #: report status codes that make a standing pledge (no due date) unkept when reported
+    standing_unkept_statuses: tuple[str, ...]
     evidence: UploadRule
     version: str
 
@@ -97,6 +99,18 @@ def previous_month(day: dt.date) -> dt.date:
     return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
+def _unkept_statuses(node: Node) -> tuple[str, ...]:
+    """Report status labels that count as not kept, as codes; 已履行 never does."""
+    codes: list[str] = []
+    for label in node.text_list():
+        if label not in _CODE_OF_LABEL:
+            raise node.fail(f"履行情况“{label}”未知（可选：{'、'.join(_CODE_OF_LABEL)}）")
+        codes.append(_CODE_OF_LABEL[label])
+    if "done" in codes:
+        raise node.fail("“已履行”不能认定为承诺未兑现")
+    return tuple(codes)
+
+
 def _rule(node: Node, version: str) -> PledgeRule:
     node.keys(required=("effective_from", "basis", "categories", "report", "unkept", "evidence"))
     categories = node.req("categories").text_list()
@@ -110,16 +124,9 @@ def _rule(node: Node, version: str) -> PledgeRule:
     report = node.req("report")
     report.keys(required=("kind", "due_day"))
     unkept = node.req("unkept")
-    unkept.keys(required=("kind", "days_after_due", "statuses"))
-    statuses: list[str] = []
-    for label in unkept.req("statuses").text_list():
-        if label not in _CODE_OF_LABEL:
-            raise unkept.req("statuses").fail(
-                f"履行情况“{label}”未知（可选：{'、'.join(_CODE_OF_LABEL)}）"
-            )
-        statuses.append(_CODE_OF_LABEL[label])
-    if "done" in statuses:
-        raise unkept.req("statuses").fail("“已履行”不能认定为承诺未兑现")
+    unkept.keys(required=("kind", "days_after_due", "statuses", "standing_statuses"))
+    statuses = _unkept_statuses(unkept.req("statuses"))
+    standing = _unkept_statuses(unkept.req("standing_statuses"))
     e = node.req("evidence")
     e.keys(required=("max_files", "max_mb", "types"))
     return PledgeRule(
@@ -130,7 +137,8 @@ def _rule(node: Node, version: str) -> PledgeRule:
         report_due_day=report.req("due_day").integer(1, 28),
         unkept_kind=unkept.req("kind").text(),
         days_after_due=unkept.req("days_after_due").integer(0, 60),
-        unkept_statuses=tuple(statuses),
+        unkept_statuses=statuses,
+        standing_unkept_statuses=standing,
         evidence=UploadRule(
             max_files=e.req("max_files").integer(0, 20),
             max_bytes=e.req("max_mb").integer(1, 100) * MB,

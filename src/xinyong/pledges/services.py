@@ -321,11 +321,11 @@ def _mark_unkept(
         return False
     rule = rule_of(pledge)
     if pledge.due_date is None:
-        if reported is None or reported.status != ReportStatus.UNDONE:
+        if reported is None or reported.status not in rule.standing_unkept_statuses:
             return False
         when = day
         origin = f"pledge-undone:{reported.pk}"
-        why = f"报送{reported.period:%Y年%m月}履约情况为“未履行”"
+        why = f"报送{reported.period:%Y年%m月}履约情况为“{reported.get_status_display()}”"
         note = f"长期承诺，{why}"
         headline = "未兑现"
     else:
